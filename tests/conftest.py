@@ -1,0 +1,29 @@
+"""Fixtures shared by the whole suite."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED_DIR = REPO_ROOT.parent / "shared"
+
+# Plots render off-screen everywhere (CI has no display).
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    """The root of this checkout."""
+    return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def shared_notebooks() -> Path:
+    """The corpus of real notebooks in ../shared/notebooks; the test is skipped when absent."""
+    path = SHARED_DIR / "notebooks"
+    if not path.is_dir() or not any(path.glob("*.ipynb")):
+        pytest.skip("../shared/notebooks is not present beside this checkout")
+    return path

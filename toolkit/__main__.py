@@ -1,0 +1,5 @@
+"""``python -m toolkit`` runs the ``toolkit`` command."""
+
+from toolkit.cli.main import main
+
+main()

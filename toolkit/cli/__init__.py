@@ -1,0 +1,1 @@
+"""The ``toolkit`` command line. Command groups live in their own modules and load lazily."""

@@ -1,0 +1,28 @@
+"""Exceptions shared by every part of the toolkit.
+
+Library code raises these with a message that names the file or argument and says what to do;
+the CLI prints the message as one line on stderr and exits with ``exit_code`` (never a traceback).
+
+Example:
+    >>> from toolkit.errors import ToolkitError
+    >>> str(ToolkitError("data.csv: no column 'label'"))
+    "data.csv: no column 'label'"
+"""
+
+from __future__ import annotations
+
+
+class ToolkitError(Exception):
+    """An expected failure: bad input, a failed check. The CLI exits 1."""
+
+    exit_code = 1
+
+
+class UsageError(ToolkitError, ValueError):
+    """The caller asked for something invalid (bad argument, bad name). The CLI exits 2."""
+
+    exit_code = 2
+
+
+class InvalidNotebookError(ToolkitError):
+    """A file is not a notebook the toolkit can read (bad JSON, wrong structure, nbformat)."""
