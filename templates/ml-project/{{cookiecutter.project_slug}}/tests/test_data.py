@@ -1,0 +1,17 @@
+import numpy as np
+
+from {{ cookiecutter.package_name }}.data import load_dataset
+
+
+def test_dataset_has_rows_and_matching_target() -> None:
+    X, y = load_dataset()
+    assert len(X) == len(y) > 100
+    assert not X.isna().all().any()
+
+
+def test_split_is_stratified_and_disjoint(splits, config) -> None:
+    X_train, X_test, y_train, y_test = splits
+    assert set(X_train.index).isdisjoint(X_test.index)
+    assert abs(len(X_test) / (len(X_train) + len(X_test)) - config.test_size) < 0.02
+    for label in np.unique(y_train):
+        assert abs((y_train == label).mean() - (y_test == label).mean()) < 0.02
