@@ -10,7 +10,7 @@ import sys
 
 PACKAGE = "{{ cookiecutter.package_name }}"
 SLUG = "{{ cookiecutter.project_slug }}"
-RESERVED = {"numpy", "pandas", "torch", "sklearn", "matplotlib", "scipy", "src", "tests", "toolkit"}
+RESERVED = {"numpy", "pandas", "torch", "sklearn", "matplotlib", "scipy", "src", "test", "tests", "toolkit"}
 
 
 def problem(name: str) -> str | None:
@@ -23,7 +23,7 @@ def problem(name: str) -> str | None:
     if name in sys.stdlib_module_names:
         return "it would shadow the standard-library module of the same name"
     if name in RESERVED:
-        return "it would shadow a package every ML project imports"
+        return "it would shadow a widely used module (numpy, pandas, torch, test, …)"
     return None
 
 

@@ -1,0 +1,108 @@
+"""`toolkit new`: options, refusal before writing, --force, --git, --list."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def toolkit(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "toolkit", *args], cwd=cwd, capture_output=True, text=True
+    )
+
+
+def test_list_templates_human_and_json(tmp_path: Path) -> None:
+    human = toolkit("new", "--list", cwd=tmp_path)
+    assert human.returncode == 0 and "ml-project" in human.stdout
+    listed = json.loads(toolkit("new", "--list", "--json", cwd=tmp_path).stdout)
+    assert [t["name"] for t in listed] == ["ml-project"]
+
+
+def test_no_input_creates_project_and_json_reports_it(tmp_path: Path) -> None:
+    result = toolkit("new", "--no-input", "--json", "project_name=Churn Model", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    project = Path(json.loads(result.stdout)["project"])
+    assert project == (tmp_path / "churn-model").resolve()
+    assert (project / "src" / "churn_model" / "models" / "train.py").is_file()
+
+
+@pytest.mark.parametrize(
+    ("assignment", "needle"),
+    [
+        ("project_name=json", "standard-library"),
+        ("project_name=!!!", "empty"),
+        ("project_name=class", "keyword"),
+        ("ml_framework=tensorflow", "not one of the choices"),
+        ("colour=blue", "unknown template variable"),
+        ("no-equals-sign", "expected key=value"),
+    ],
+)
+def test_bad_input_is_refused_before_anything_is_written(
+    tmp_path: Path, assignment: str, needle: str
+) -> None:
+    result = toolkit("new", "ml-project", "--no-input", assignment, cwd=tmp_path)
+    assert result.returncode == 2
+    assert needle in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_existing_non_empty_directory_needs_force(tmp_path: Path) -> None:
+    target = tmp_path / "demo"
+    target.mkdir()
+    (target / "precious.txt").write_text("keep me")
+    refused = toolkit("new", "--no-input", "project_name=demo", cwd=tmp_path)
+    assert refused.returncode == 1 and "--force" in refused.stderr
+    assert sorted(p.name for p in target.iterdir()) == ["precious.txt"]
+    forced = toolkit("new", "--no-input", "--force", "project_name=demo", cwd=tmp_path)
+    assert forced.returncode == 0, forced.stderr
+    assert (target / "precious.txt").read_text() == "keep me"
+    assert (target / "pyproject.toml").is_file()
+
+
+def test_existing_empty_directory_is_used(tmp_path: Path) -> None:
+    (tmp_path / "demo").mkdir()
+    result = toolkit("new", "--no-input", "project_name=demo", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+def test_git_makes_a_first_commit(tmp_path: Path) -> None:
+    result = toolkit("new", "--no-input", "--git", "project_name=gitted", "-o", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    log = subprocess.run(
+        ["git", "log", "--oneline"], cwd=tmp_path / "out" / "gitted", capture_output=True, text=True
+    )
+    assert "Initial project" in log.stdout
+    status = subprocess.run(
+        ["git", "status", "--porcelain"],
+        cwd=tmp_path / "out" / "gitted",
+        capture_output=True,
+        text=True,
+    )
+    assert status.stdout == ""
+
+
+def test_unknown_template_suggests(tmp_path: Path) -> None:
+    result = toolkit("new", "ml-projet", "--no-input", cwd=tmp_path)
+    assert result.returncode == 2 and "did you mean 'ml-project'" in result.stderr
+
+
+def test_plain_cookiecutter_is_protected_by_the_pre_gen_hook(
+    tmp_path: Path, repo_root: Path
+) -> None:
+    from cookiecutter.exceptions import FailedHookException
+    from cookiecutter.main import cookiecutter
+
+    with pytest.raises(FailedHookException):
+        cookiecutter(
+            str(repo_root / "templates" / "ml-project"),
+            no_input=True,
+            extra_context={"project_name": "json"},
+            output_dir=str(tmp_path),
+        )
+    assert list(tmp_path.iterdir()) == []
