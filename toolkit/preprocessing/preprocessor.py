@@ -1,0 +1,148 @@
+"""``make_preprocessor``: a scikit-learn ``ColumnTransformer`` chosen from a frame's dtypes.
+
+Example:
+    >>> import pandas as pd
+    >>> from toolkit.preprocessing import make_preprocessor
+    >>> df = pd.DataFrame({"age": [20.0, None, 40.0], "city": ["a", "b", "a"], "y": [0, 1, 0]})
+    >>> pre = make_preprocessor(df, target="y")
+    >>> [name for name, _, _ in pre.transformers]
+    ['numeric', 'categorical']
+    >>> pre.fit_transform(df.drop(columns="y"), df["y"]).shape
+    (3, 4)
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Literal
+
+import narwhals as nw
+
+from toolkit.errors import UsageError
+from toolkit.preprocessing.frames import _missing_mask, _to_frame
+
+__all__ = ["make_preprocessor"]
+
+logger = logging.getLogger(__name__)
+
+
+def _kind(s: nw.Series[Any], max_onehot: int, id_share: float) -> str:
+    """numeric | low_card | high_card | datetime | drop (uninformative or ID-like)."""
+    dtype = s.dtype
+    present = s.filter(~_missing_mask(s))
+    if len(present) == 0:
+        return "drop:all missing"
+    n_unique = int(present.n_unique())
+    if n_unique <= 1:
+        return "drop:constant"
+    if dtype == nw.Datetime or dtype == nw.Date:
+        return "datetime"
+    if dtype == nw.Boolean:
+        return "low_card"
+    if dtype.is_numeric():
+        return "numeric"
+    if dtype in (nw.String, nw.Categorical, nw.Enum, nw.Object):
+        if n_unique <= max_onehot:
+            return "low_card"
+        # Free text or row IDs: nearly every value unique, nothing a model can generalise from.
+        if n_unique >= id_share * len(present):
+            return "drop:ID-like (almost every value is unique)"
+        return "high_card"
+    return f"drop:unsupported dtype {dtype}"
+
+
+def make_preprocessor(
+    df: Any,
+    target: str | None = None,
+    *,
+    max_onehot: int = 15,
+    high_cardinality: Literal["target", "frequency"] = "target",
+    scale: bool = True,
+    id_share: float = 0.95,
+    drop: tuple[str, ...] | list[str] = (),
+) -> Any:
+    """Build an (unfitted) ``ColumnTransformer`` for ``df``'s columns, by dtype.
+
+    - numeric: ``SimpleImputer(median, add_indicator=True)`` then ``StandardScaler`` (``scale``);
+    - string/categorical/bool with at most ``max_onehot`` values: ``OneHotEncoder`` (unknown
+      categories ignored at predict time, missing is its own category);
+    - more values: scikit-learn's ``TargetEncoder`` (cross-fitted, so no target leak) when
+      ``high_cardinality="target"`` and a ``target`` is named, else :class:`FrequencyEncoder`;
+    - datetime: :class:`DatetimeFeatures` then a median imputer;
+    - dropped (and logged): the target, ``drop``, all-missing and constant columns, and
+      string columns where at least ``id_share`` of values are unique (IDs, free text).
+
+    Works with pandas and polars frames. Fit it on the features (``df`` without ``target``).
+
+    Example:
+        >>> import polars as pl
+        >>> df = pl.DataFrame({"x": range(100), "user_id": [f"u{i}" for i in range(100)]})
+        >>> pre = make_preprocessor(df)  # user_id is all-unique: dropped as ID-like
+        >>> [cols for _, _, cols in pre.transformers]
+        [['x']]
+    """
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler, TargetEncoder
+
+    from toolkit.preprocessing.categories import FrequencyEncoder
+    from toolkit.preprocessing.datetimes import DatetimeFeatures
+
+    frame = _to_frame(df)
+    if len(frame) == 0 or not frame.columns:
+        raise UsageError("df: is empty; make_preprocessor needs rows and columns to read dtypes")
+    if target is not None and target not in frame.columns:
+        raise UsageError(f"target: column {target!r} is not in df")
+    unknown = [c for c in drop if c not in frame.columns]
+    if unknown:
+        raise UsageError(f"drop: columns {unknown} are not in df")
+    if high_cardinality not in ("target", "frequency"):
+        raise UsageError(
+            f"high_cardinality: expected 'target' or 'frequency', got {high_cardinality!r}"
+        )
+    if not isinstance(max_onehot, int) or max_onehot < 2:
+        raise UsageError(f"max_onehot: must be an integer >= 2, got {max_onehot!r}")
+
+    groups: dict[str, list[str]] = {"numeric": [], "low_card": [], "high_card": [], "datetime": []}
+    dropped: dict[str, str] = {}
+    for s in frame.iter_columns():
+        if s.name == target or s.name in drop:
+            continue
+        kind = _kind(s, max_onehot, id_share)
+        if kind.startswith("drop:"):
+            dropped[s.name] = kind[5:]
+        else:
+            groups[kind].append(s.name)
+    if dropped:
+        logger.info(
+            "make_preprocessor drops %s", "; ".join(f"{c} ({r})" for c, r in dropped.items())
+        )
+    if not any(groups.values()):
+        raise UsageError(f"df: no usable feature columns (dropped: {dropped or 'all'})")
+
+    numeric_steps: list[Any] = [SimpleImputer(strategy="median", add_indicator=True)]
+    if scale:
+        numeric_steps.append(StandardScaler())
+    use_target = high_cardinality == "target" and target is not None
+    high_card = TargetEncoder(random_state=0) if use_target else FrequencyEncoder()
+    blocks = [
+        ("numeric", make_pipeline(*numeric_steps), groups["numeric"]),
+        (
+            "categorical",
+            OneHotEncoder(handle_unknown="ignore", sparse_output=False),
+            groups["low_card"],
+        ),
+        ("high_cardinality", high_card, groups["high_card"]),
+        (
+            "datetime",
+            make_pipeline(DatetimeFeatures(), SimpleImputer(strategy="median")),
+            groups["datetime"],
+        ),
+    ]
+    pre = ColumnTransformer(
+        [(name, est, cols) for name, est, cols in blocks if cols],
+        remainder="drop",
+        verbose_feature_names_out=True,
+    )
+    return pre
