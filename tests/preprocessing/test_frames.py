@@ -71,7 +71,7 @@ def test_clean_column_names_always_unique_and_snake(names: list[str]) -> None:
     out = _cols(clean_column_names(df))
     assert len(out) == len(names) and len(set(out)) == len(out)
     for name in out:
-        assert name and name == name.lower().strip("_") or name.startswith("column")
+        assert (name and name == name.lower().strip("_")) or name.startswith("column")
         assert " " not in name
 
 
