@@ -1,0 +1,96 @@
+"""The real notebooks in ../shared/notebooks: same result as nbstripout, nothing lost."""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+import warnings
+from pathlib import Path
+
+import pytest
+
+from toolkit.notebooks.io import dumps_notebook, read_notebook
+from toolkit.notebooks.strip import DEFAULT_EXTRA_KEYS, strip_file, strip_notebook
+
+
+def _join_sources(nb: dict) -> dict:
+    """nbformat writes multi-line strings as line lists; we keep what the file had."""
+    nb = copy.deepcopy(nb)
+    for cell in nb["cells"]:
+        if isinstance(cell.get("source"), list):
+            cell["source"] = "".join(cell["source"])
+    return nb
+
+
+def _nbstripout(path: Path, keep_id: bool) -> dict:
+    import nbformat
+    from nbstripout._utils import strip_output
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        nb = nbformat.read(path, as_version=nbformat.NO_CONVERT)
+        stripped = strip_output(
+            nb,
+            keep_output=None,
+            keep_count=False,
+            keep_id=keep_id,
+            extra_keys=list(DEFAULT_EXTRA_KEYS),
+        )
+        return json.loads(nbformat.writes(stripped))
+
+
+def test_equal_to_nbstripout_on_every_corpus_notebook(shared_notebooks: Path) -> None:
+    pytest.importorskip("nbstripout")
+    files = sorted(shared_notebooks.glob("*.ipynb"))
+    for path in files:
+        ours, _ = read_notebook(path)
+        ours = strip_notebook(ours)
+        assert _join_sources(ours) == _join_sources(_nbstripout(path, keep_id=True)), path.name
+
+
+def test_intended_difference_cell_ids(tmp_path: Path) -> None:
+    """nbstripout renumbers ids ("0", "1", …); we keep them, so an inserted cell is one change."""
+    pytest.importorskip("nbstripout")
+    nb = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "id": cell_id,
+                "metadata": {},
+                "execution_count": 1,
+                "outputs": [],
+                "source": "x = 1",
+            }
+            for cell_id in ["f3a1", "9bc2", "77de"]
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    path = tmp_path / "ids.ipynb"
+    path.write_text(json.dumps(nb, indent=1))
+    theirs = _nbstripout(path, keep_id=False)
+    assert [c["id"] for c in theirs["cells"]] == ["0", "1", "2"]
+    ours = strip_notebook(read_notebook(path)[0])
+    assert [c["id"] for c in ours["cells"]] == ["f3a1", "9bc2", "77de"]
+    assert _join_sources(ours) == _join_sources(_nbstripout(path, keep_id=True))
+
+
+def test_corpus_round_trips_byte_for_byte_and_loses_no_source(
+    shared_notebooks: Path, tmp_path: Path
+) -> None:
+    for source in sorted(shared_notebooks.glob("*.ipynb")):
+        nb, style = read_notebook(source)
+        assert dumps_notebook(nb, style) == source.read_text(encoding="utf-8"), source.name
+        copy_path = tmp_path / source.name
+        shutil.copyfile(source, copy_path)
+        strip_file(copy_path)
+        after = json.loads(copy_path.read_text(encoding="utf-8"))
+        assert [c["source"] for c in after["cells"]] == [c["source"] for c in nb["cells"]]
+        assert after["metadata"] == {
+            k: v for k, v in nb["metadata"].items() if k not in {"signature", "widgets"}
+        }
+        second = copy_path.read_bytes()
+        strip_file(copy_path)
+        assert copy_path.read_bytes() == second, "idempotent"

@@ -1,0 +1,147 @@
+"""``toolkit nb``: strip outputs, check execution order and errors, install the git filter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from toolkit.cli._common import echo_json
+
+
+def _paths(paths: tuple[Path, ...]) -> list[Path]:
+    """Expand directories to the notebooks below them (skipping checkpoints)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+        else:
+            found.append(path)
+    return found
+
+
+@click.group("nb")
+def nb() -> None:
+    """Notebook hygiene: strip outputs, check order and errors, git filter."""
+
+
+@nb.command("strip")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--check", is_flag=True, help="Only report; exit 1 if anything would change.")
+@click.option("--keep-output", is_flag=True, help="Keep every cell's outputs.")
+@click.option("--keep-count", is_flag=True, help="Keep execution counts.")
+@click.option("--renumber-ids", is_flag=True, help="Renumber cell ids 0, 1, … like nbstripout.")
+@click.option("--keep-metadata", multiple=True, metavar="KEY", help="Keep this volatile key.")
+@click.option("--extra-keys", multiple=True, metavar="KEY", help="Also remove this key.")
+@click.option("--drop-empty-cells", is_flag=True, help="Remove cells with no source.")
+@click.option("--drop-tagged-cells", multiple=True, metavar="TAG", help="Remove cells tagged TAG.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def strip(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    check: bool,
+    keep_output: bool,
+    keep_count: bool,
+    renumber_ids: bool,
+    keep_metadata: tuple[str, ...],
+    extra_keys: tuple[str, ...],
+    drop_empty_cells: bool,
+    drop_tagged_cells: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Strip outputs, execution counts and volatile metadata from notebooks in place.
+
+    Files that are already clean are not rewritten; a file that is not a valid notebook is
+    reported and left untouched while the others are still processed. Exit 1 when anything
+    changed (or would, with --check) or a file was invalid.
+    """
+    from toolkit.notebooks.strip import StripOptions, strip_files
+
+    options = StripOptions(
+        keep_output=keep_output,
+        keep_count=keep_count,
+        keep_id=not renumber_ids,
+        extra_keys=extra_keys,
+        keep_metadata=keep_metadata,
+        drop_empty_cells=drop_empty_cells,
+        drop_tagged_cells=drop_tagged_cells,
+    )
+    results = strip_files(_paths(paths), options, check=check)
+    if as_json:
+        echo_json(
+            [
+                {
+                    "path": str(r.path),
+                    "changed": r.changed,
+                    "error": r.error,
+                    "removed_outputs": r.removed_outputs,
+                }
+                for r in results
+            ]
+        )
+    else:
+        for r in results:
+            if r.error:
+                click.echo(f"error: {r.error}", err=True)
+            elif r.changed:
+                verb = "would strip" if check else "stripped"
+                click.echo(f"{verb} {r.path} ({r.removed_outputs} outputs)")
+        clean = sum(1 for r in results if not r.changed and not r.error)
+        click.echo(f"{len(results)} notebooks, {clean} already clean", err=True)
+    if any(r.error or r.changed for r in results):
+        ctx.exit(1)
+
+
+def _run_hook_check(
+    ctx: click.Context, paths: tuple[Path, ...], module: str, extra: list[str]
+) -> None:
+    import importlib
+
+    hook = importlib.import_module(f"toolkit.hooks.{module}")
+    status = hook.main([*map(str, _paths(paths)), *extra])
+    if status:
+        ctx.exit(status)
+
+
+@nb.command("check-order")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--allow-gaps", is_flag=True, help="Accept skipped execution counts.")
+@click.option("--allow-unexecuted", is_flag=True, help="Accept code cells that were not run.")
+@click.pass_context
+def check_order(
+    ctx: click.Context, paths: tuple[Path, ...], allow_gaps: bool, allow_unexecuted: bool
+) -> None:
+    """Fail when a notebook was not run top to bottom in one run, naming the cells."""
+    extra = ["--allow-gaps"] * allow_gaps + ["--allow-unexecuted"] * allow_unexecuted
+    _run_hook_check(ctx, paths, "order", extra)
+
+
+@nb.command("check-errors")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.pass_context
+def check_errors(ctx: click.Context, paths: tuple[Path, ...]) -> None:
+    """Fail when a notebook keeps error outputs, naming the cells."""
+    _run_hook_check(ctx, paths, "errors", [])
+
+
+@nb.command("install-filter")
+@click.option("--global", "is_global", is_flag=True, help="Configure git globally, not per repo.")
+@click.argument("repo", required=False, default=".", type=click.Path(path_type=Path))
+def install_filter_command(repo: Path, is_global: bool) -> None:
+    """Strip notebooks as a git clean filter: outputs stay in your files, not in commits."""
+    from toolkit.notebooks.git_filter import install_filter
+
+    attributes = install_filter(repo, scope="global" if is_global else "local")
+    click.echo(f"notebook filter installed; attributes in {attributes}")
+
+
+@nb.command("uninstall-filter")
+@click.option("--global", "is_global", is_flag=True, help="Remove the global git configuration.")
+@click.argument("repo", required=False, default=".", type=click.Path(path_type=Path))
+def uninstall_filter_command(repo: Path, is_global: bool) -> None:
+    """Remove the notebook git filter."""
+    from toolkit.notebooks.git_filter import uninstall_filter
+
+    uninstall_filter(repo, scope="global" if is_global else "local")
+    click.echo("notebook filter removed")

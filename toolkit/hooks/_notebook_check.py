@@ -1,0 +1,27 @@
+"""Run a per-notebook check over files and print one line per problem."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from toolkit.errors import InvalidNotebookError
+from toolkit.hooks._report import problem
+from toolkit.notebooks.checks import CellProblem
+from toolkit.notebooks.io import Notebook, read_notebook
+
+
+def run_check(paths: list[str], check: Callable[[Notebook], list[CellProblem]]) -> int:
+    """0 when every notebook passes; 1 when any has a problem or cannot be read."""
+    status = 0
+    for path in paths:
+        try:
+            nb, _ = read_notebook(path)
+        except InvalidNotebookError as exc:
+            problem(str(exc))
+            status = 1
+            continue
+        for found in check(nb):
+            hint = f"  [{found.first_line}]" if found.first_line else ""
+            problem(f"{path}: {found.message}{hint}")
+            status = 1
+    return status

@@ -1,0 +1,78 @@
+"""``toolkit-strip-notebook``: the ``strip-notebook-outputs`` pre-commit hook."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from toolkit.hooks._report import problem
+from toolkit.notebooks.strip import StripOptions, strip_files
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Options shared by the hook and ``toolkit nb strip`` (nbstripout's names where they exist)."""
+    parser = argparse.ArgumentParser(
+        prog="toolkit-strip-notebook",
+        description="Strip outputs, execution counts and volatile metadata from notebooks.",
+    )
+    parser.add_argument("paths", nargs="*", metavar="NOTEBOOK")
+    parser.add_argument("--check", action="store_true", help="only report; exit 1 if any changes")
+    parser.add_argument("--keep-output", action="store_true", help="keep every cell's outputs")
+    parser.add_argument("--keep-count", action="store_true", help="keep execution counts")
+    parser.add_argument("--renumber-ids", action="store_true", help="ids '0','1',… (nbstripout)")
+    parser.add_argument(
+        "--keep-metadata",
+        nargs="+",
+        default=[],
+        metavar="KEY",
+        help="keep these volatile keys (e.g. metadata.widgets, collapsed)",
+    )
+    parser.add_argument(
+        "--extra-keys",
+        nargs="+",
+        default=[],
+        metavar="KEY",
+        help="also remove these keys (metadata.foo, cell.metadata.bar)",
+    )
+    parser.add_argument("--drop-empty-cells", action="store_true")
+    parser.add_argument("--drop-tagged-cells", nargs="+", default=[], metavar="TAG")
+    parser.add_argument("--strip-init-cells", action="store_true")
+    return parser
+
+
+def options_from(args: argparse.Namespace) -> StripOptions:
+    """StripOptions from parsed arguments (space-separated values are split too)."""
+
+    def split(values: list[str]) -> tuple[str, ...]:
+        return tuple(part for value in values for part in value.split())
+
+    return StripOptions(
+        keep_output=args.keep_output,
+        keep_count=args.keep_count,
+        keep_id=not args.renumber_ids,
+        extra_keys=split(args.extra_keys),
+        keep_metadata=split(args.keep_metadata),
+        drop_empty_cells=args.drop_empty_cells,
+        drop_tagged_cells=split(args.drop_tagged_cells),
+        strip_init_cells=args.strip_init_cells,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Exit 1 when a file was (or, with --check, would be) changed or could not be read."""
+    args = build_parser().parse_args(argv)
+    results = strip_files(args.paths, options_from(args), check=args.check)
+    status = 0
+    for result in results:
+        if result.error:
+            problem(result.error)
+            status = 1
+        elif result.changed:
+            verb = "would strip" if args.check else "stripped"
+            problem(f"{verb} {result.path} ({result.removed_outputs} outputs)")
+            status = 1
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""Notebook checks for hooks and CI: execution order and error outputs.
+
+Example:
+    >>> nb = {"cells": [{"cell_type": "code", "execution_count": 2, "source": "a", "outputs": []},
+    ...                 {"cell_type": "code", "execution_count": 1, "source": "b", "outputs": []}],
+    ...       "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    >>> [p.message for p in execution_order_problems(nb)]
+    ['cell 2 ran before cell 1 (execution count 1 after 2): re-run the notebook top to bottom']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from toolkit.notebooks.io import Notebook
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    """A problem in one cell; ``cell`` is 1-based, as people count cells."""
+
+    cell: int
+    message: str
+    first_line: str = ""
+
+
+def _first_line(cell: dict[str, Any]) -> str:
+    source = cell.get("source", "")
+    text = "".join(source) if isinstance(source, list) else str(source)
+    return next((line.strip() for line in text.splitlines() if line.strip()), "")[:60]
+
+
+def _is_blank(cell: dict[str, Any]) -> bool:
+    return not _first_line(cell)
+
+
+def execution_order_problems(
+    nb: Notebook, *, allow_gaps: bool = False, allow_unexecuted: bool = False
+) -> list[CellProblem]:
+    """Cells showing the notebook was not run top to bottom in one fresh run.
+
+    A notebook with no execution counts at all (stripped, or never run) passes. Otherwise the
+    counts must increase down the notebook, start at 1 and have no gaps (``allow_gaps``), and no
+    non-empty code cell may sit unexecuted among executed ones (``allow_unexecuted``).
+    """
+    code = [
+        (index, cell)
+        for index, cell in enumerate(nb.get("cells", []), start=1)
+        if cell.get("cell_type") == "code"
+    ]
+    counts = [(i, c, c.get("execution_count")) for i, c in code]
+    if all(count is None for _, _, count in counts):
+        return []
+    problems: list[CellProblem] = []
+    previous: tuple[int, int] | None = None
+    for index, cell, count in counts:
+        if count is None:
+            if not allow_unexecuted and not _is_blank(cell):
+                problems.append(
+                    CellProblem(index, f"cell {index} was not executed", _first_line(cell))
+                )
+            continue
+        expected = 1 if previous is None else previous[1] + 1
+        if previous is not None and count <= previous[1]:
+            problems.append(
+                CellProblem(
+                    index,
+                    f"cell {previous[0]} ran before cell {index} (execution count {count} after "
+                    f"{previous[1]}): re-run the notebook top to bottom",
+                    _first_line(cell),
+                )
+            )
+        elif count != expected and not allow_gaps:
+            problems.append(
+                CellProblem(
+                    index,
+                    f"cell {index} has execution count {count}, expected {expected}: cells were "
+                    "re-run or run elsewhere; re-run the notebook top to bottom",
+                    _first_line(cell),
+                )
+            )
+        previous = (index, count)
+    return problems
+
+
+def error_output_problems(nb: Notebook) -> list[CellProblem]:
+    """Cells whose kept outputs include an error (a traceback committed by accident)."""
+    problems = []
+    for index, cell in enumerate(nb.get("cells", []), start=1):
+        for output in cell.get("outputs", []) or []:
+            if isinstance(output, dict) and output.get("output_type") == "error":
+                name = f"{output.get('ename', 'Error')}: {output.get('evalue', '')}".strip()
+                problems.append(
+                    CellProblem(
+                        index, f"cell {index} has an error output ({name})", _first_line(cell)
+                    )
+                )
+                break
+    return problems
