@@ -1,0 +1,176 @@
+"""Hook entry points and `toolkit nb`: exit codes, messages, the git filter end to end."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from toolkit.hooks import data_files, errors, order, strip
+from toolkit.notebooks.git_filter import ATTRIBUTE_LINE
+
+
+def notebook(counts: list[int | None], *, error: bool = False) -> dict:
+    cells = []
+    for i, count in enumerate(counts):
+        outputs = [{"output_type": "stream", "name": "stdout", "text": "hi\n"}] if count else []
+        if error and i == len(counts) - 1:
+            outputs = [
+                {"output_type": "error", "ename": "ValueError", "evalue": "bad", "traceback": []}
+            ]
+        cells.append(
+            {
+                "cell_type": "code",
+                "execution_count": count,
+                "id": f"c{i}",
+                "metadata": {},
+                "outputs": outputs,
+                "source": f"x{i} = {i}",
+            }
+        )
+    return {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+
+
+def write(path: Path, nb: dict) -> Path:
+    path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def test_strip_hook_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path / "a.ipynb", notebook([1, 2]))
+    assert strip.main(["--check", str(path)]) == 1
+    assert "would strip" in capsys.readouterr().err
+    assert strip.main([str(path)]) == 1
+    assert strip.main([str(path)]) == 0, "second run: already clean"
+    assert strip.main(["--check", str(path)]) == 0
+
+
+def test_strip_hook_bad_file_one_line_others_processed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.ipynb"
+    bad.write_text("{oops")
+    good = write(tmp_path / "good.ipynb", notebook([1]))
+    assert strip.main([str(bad), str(good)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert any(line.startswith(f"{bad}: invalid JSON") for line in err)
+    assert bad.read_text() == "{oops"
+    assert json.loads(good.read_text())["cells"][0]["outputs"] == []
+
+
+@pytest.mark.parametrize(
+    ("counts", "args", "expected", "needle"),
+    [
+        ([1, 2, 3], [], 0, ""),
+        ([None, None], [], 0, ""),
+        ([2, 1], [], 1, "cell 1 ran before cell 2"),
+        ([1, 3], [], 1, "expected 2"),
+        ([1, 3], ["--allow-gaps"], 0, ""),
+        ([1, None, 2], [], 1, "cell 2 was not executed"),
+        ([1, None, 2], ["--allow-unexecuted"], 0, ""),
+        ([5, 6], [], 1, "expected 1"),
+    ],
+)
+def test_order_hook(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    counts: list[int | None],
+    args: list[str],
+    expected: int,
+    needle: str,
+) -> None:
+    path = write(tmp_path / "n.ipynb", notebook(counts))
+    assert order.main([*args, str(path)]) == expected
+    assert needle in capsys.readouterr().err
+
+
+def test_errors_hook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    clean = write(tmp_path / "ok.ipynb", notebook([1, 2]))
+    broken = write(tmp_path / "err.ipynb", notebook([1, 2], error=True))
+    assert errors.main([str(clean)]) == 0
+    assert errors.main([str(broken)]) == 1
+    assert "cell 2 has an error output (ValueError: bad)" in capsys.readouterr().err
+
+
+def test_data_files_hook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    small_csv = tmp_path / "small.csv"
+    small_csv.write_text("a,b\n1,2\n")
+    big_csv = tmp_path / "big.csv"
+    big_csv.write_bytes(b"0" * 200_000)
+    weights = tmp_path / "model.PT"
+    weights.write_bytes(b"0" * 150_000)
+    huge = tmp_path / "video.mp4"
+    huge.write_bytes(b"0" * (6 * 1024 * 1024))
+    code = tmp_path / "big.py"
+    code.write_bytes(b"#" * 200_000)
+    paths = [str(p) for p in [small_csv, big_csv, weights, huge, code]]
+    assert data_files.main(paths) == 1
+    err = capsys.readouterr().err
+    assert "big.csv" in err and "model.PT" in err and "video.mp4" in err
+    assert "small.csv" not in err and "big.py" not in err
+    assert "data/" in err  # says where such files belong
+    assert data_files.main(["--max-data-kb", "500", "--max-kb", "10000", *paths]) == 0
+    assert data_files.main(["--extensions", "mp4", "--max-data-kb", "1", str(huge)]) == 1
+
+
+def toolkit_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "toolkit", *args], cwd=cwd, capture_output=True, text=True
+    )
+
+
+def test_nb_cli_strip_check_json_and_directories(tmp_path: Path) -> None:
+    sub = tmp_path / "notebooks"
+    sub.mkdir()
+    write(sub / "a.ipynb", notebook([1]))
+    write(sub / "b.ipynb", notebook([None]))
+    checked = toolkit_cli("nb", "strip", "--check", "--json", "notebooks", cwd=tmp_path)
+    assert checked.returncode == 1
+    report = {Path(r["path"]).name: r["changed"] for r in json.loads(checked.stdout)}
+    assert report == {"a.ipynb": True, "b.ipynb": False}
+    assert toolkit_cli("nb", "strip", "notebooks", cwd=tmp_path).returncode == 1
+    assert toolkit_cli("nb", "strip", "--check", "notebooks", cwd=tmp_path).returncode == 0
+    order_result = toolkit_cli("nb", "check-order", "notebooks", cwd=tmp_path)
+    assert order_result.returncode == 0
+
+
+def git(*args: str, cwd: Path) -> str:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@x",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@x",
+    }
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True, env=env
+    ).stdout
+
+
+def test_git_filter_strips_index_keeps_working_copy(tmp_path: Path) -> None:
+    git("init", "-q", cwd=tmp_path)
+    installed = toolkit_cli("nb", "install-filter", cwd=tmp_path)
+    assert installed.returncode == 0, installed.stderr
+    assert toolkit_cli("nb", "install-filter", cwd=tmp_path).returncode == 0  # idempotent
+    assert (tmp_path / ".gitattributes").read_text().count(ATTRIBUTE_LINE) == 1
+    nb_path = write(tmp_path / "分析.ipynb", notebook([1, 2]))
+    bad = tmp_path / "broken.ipynb"
+    bad.write_text("{not json")
+    git("add", ".", cwd=tmp_path)
+    staged = json.loads(git("show", ":分析.ipynb", cwd=tmp_path))
+    assert all(c["outputs"] == [] and c["execution_count"] is None for c in staged["cells"])
+    assert json.loads(nb_path.read_text())["cells"][0]["outputs"], "working copy keeps outputs"
+    assert git("show", ":broken.ipynb", cwd=tmp_path) == "{not json", "invalid passes through"
+    assert git("config", "--get", "filter.toolkit-nbstrip.process", cwd=tmp_path)
+    toolkit_cli("nb", "uninstall-filter", cwd=tmp_path)
+    assert ATTRIBUTE_LINE not in (tmp_path / ".gitattributes").read_text()
+
+
+def test_install_filter_outside_git_is_one_line_error(tmp_path: Path) -> None:
+    result = toolkit_cli("nb", "install-filter", cwd=tmp_path)
+    assert result.returncode == 1 and "not inside a git repository" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,76 @@
+"""Every exported hook works through `pre-commit try-repo` on this checkout, offline.
+
+try-repo clones the repository at HEAD, so this tests committed code; pre-commit installs the
+package into its own environment with pip, from the configured package index (no GitHub).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("user-repo")
+    subprocess.run(["git", "init", "-q"], cwd=path, check=True)
+    nb = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "execution_count": 2,
+                "id": "a",
+                "metadata": {},
+                "outputs": [{"output_type": "error", "ename": "E", "evalue": "x", "traceback": []}],
+                "source": "1/0",
+            }
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    (path / "nb.ipynb").write_text(json.dumps(nb, indent=1))
+    (path / "train.parquet").write_bytes(b"0" * 300_000)
+    subprocess.run(["git", "add", "."], cwd=path, check=True)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("hook", "needle"),
+    [
+        ("strip-notebook-outputs", "stripped"),
+        ("check-notebook-order", "expected 1"),
+        ("check-notebook-errors", "error output"),
+        ("forbid-data-files", "train.parquet"),
+    ],
+)
+def test_try_repo(
+    repo: Path, repo_root: Path, hook: str, needle: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    home = Path(
+        os.environ.get("TOOLKIT_TEST_PRE_COMMIT_HOME", tmp_path_factory.getbasetemp() / "pc")
+    )
+    work = tmp_path_factory.mktemp(hook)
+    shutil.copytree(repo, work, dirs_exist_ok=True)
+    env = {**os.environ, "PRE_COMMIT_HOME": str(home)}
+    result = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(repo_root), hook, "--all-files"],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert needle in output, output
