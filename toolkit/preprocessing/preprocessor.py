@@ -20,6 +20,7 @@ import narwhals as nw
 
 from toolkit.errors import UsageError
 from toolkit.preprocessing.frames import _missing_mask, _to_frame
+from toolkit.preprocessing.splits import _is_classification
 
 __all__ = ["make_preprocessor"]
 
@@ -68,7 +69,7 @@ def make_preprocessor(
       categories ignored at predict time, missing is its own category);
     - more values: scikit-learn's ``TargetEncoder`` (cross-fitted, so no target leak) when
       ``high_cardinality="target"`` and a ``target`` is named, else :class:`FrequencyEncoder`;
-    - datetime: :class:`DatetimeFeatures` then a median imputer;
+    - datetime: :class:`DatetimeFeatures`, a median imputer, ``StandardScaler`` (``scale``);
     - dropped (and logged): the target, ``drop``, all-missing and constant columns, and
       string columns where at least ``id_share`` of values are unique (IDs, free text).
 
@@ -83,6 +84,7 @@ def make_preprocessor(
     """
     from sklearn.compose import ColumnTransformer
     from sklearn.impute import SimpleImputer
+    from sklearn.model_selection import KFold, StratifiedKFold
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import OneHotEncoder, StandardScaler, TargetEncoder
 
@@ -124,8 +126,18 @@ def make_preprocessor(
     numeric_steps: list[Any] = [SimpleImputer(strategy="median", add_indicator=True)]
     if scale:
         numeric_steps.append(StandardScaler())
+    # Calendar numbers (year ≈ 2024) need the same scaling as other numerics for linear models.
+    datetime_steps: list[Any] = [SimpleImputer(strategy="median")]
+    if scale:
+        datetime_steps.append(StandardScaler())
     use_target = high_cardinality == "target" and target is not None
-    high_card = TargetEncoder(random_state=0) if use_target else FrequencyEncoder()
+    high_card: Any = FrequencyEncoder()
+    if use_target and target is not None:
+        # TargetEncoder cross-fits (so the training rows never see their own label); a seeded
+        # splitter keeps the result reproducible.
+        y = frame.get_column(target).drop_nulls().to_numpy()
+        splitter = KFold if not _is_classification(y) else StratifiedKFold
+        high_card = TargetEncoder(cv=splitter(5, shuffle=True, random_state=0))
     blocks = [
         ("numeric", make_pipeline(*numeric_steps), groups["numeric"]),
         (
@@ -136,7 +148,7 @@ def make_preprocessor(
         ("high_cardinality", high_card, groups["high_card"]),
         (
             "datetime",
-            make_pipeline(DatetimeFeatures(), SimpleImputer(strategy="median")),
+            make_pipeline(DatetimeFeatures(), *datetime_steps),
             groups["datetime"],
         ),
     ]
