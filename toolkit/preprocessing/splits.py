@@ -318,6 +318,8 @@ def split(
             raise UsageError("stratify: needs target=COL")
         labels = None
         if do_stratify and y is not None:
+            if y.dtype.kind == "f" and np.isinf(y).any():
+                raise UsageError(f"target: {target!r} contains infinite values; fix them first")
             if pd.isna(y).any():
                 raise UsageError(
                     f"target: {int(pd.isna(y).sum())} missing values in {target!r}; "
