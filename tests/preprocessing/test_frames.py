@@ -228,3 +228,34 @@ def test_datetime_features_errors() -> None:
         datetime_features(df, features=["century"])
     # No datetime column and none named: unchanged.
     assert _cols(datetime_features(df)) == ["v", "s"]
+
+
+def test_duplicate_labels_and_non_frames_are_usage_errors() -> None:
+    df = pd.DataFrame([[1, 2]], columns=["a", "a"])
+    with pytest.raises(UsageError, match=r"df: duplicate column names \['a'\]"):
+        missing_summary(df)
+    with pytest.raises(UsageError, match="df: expected a pandas or polars DataFrame"):
+        drop_uninformative([[1, 2]])
+
+
+@pytest.mark.parametrize("lib", LIBS)
+def test_empty_frames_are_handled(lib: Any) -> None:
+    empty = lib.DataFrame({"a": [], "b": []})
+    assert len(_as_pandas(missing_summary(empty))) == 0
+    assert _cols(drop_uninformative(empty)) == ["a", "b"]
+    assert _cols(clean_column_names(empty)) == ["a", "b"]
+    assert reduce_memory(empty, return_report=True)[1].bytes_saved >= 0
+
+
+@pytest.mark.parametrize("lib", LIBS)
+def test_drop_uninformative_parity_on_random_frames(lib: Any) -> None:
+    rng = np.random.default_rng(5)
+    data = {f"c{k}": rng.integers(0, 3, 50).astype(float) for k in range(12)}
+    data["c3"] = data["c1"].copy()
+    data["c7"] = np.full(50, 2.0)
+    data["c9"] = np.where(rng.random(50) < 0.2, np.nan, data["c1"])
+    out, report = drop_uninformative(lib.DataFrame(data), return_report=True)
+    ref, ref_report = drop_uninformative(pd.DataFrame(data), return_report=True)
+    assert _cols(out) == _cols(ref)
+    assert report == ref_report
+    assert report.duplicate == {"c3": "c1"} and report.constant == ["c7"]

@@ -52,6 +52,11 @@ def _to_frame(df: Any, argname: str = "df") -> nw.DataFrame[Any]:
         raise UsageError(
             f"{argname}: expected a pandas or polars DataFrame, got {type(df).__name__}"
         ) from exc
+    except nw.exceptions.DuplicateError as exc:
+        dupes = sorted({str(c) for c in df.columns if list(df.columns).count(c) > 1})
+        raise UsageError(
+            f"{argname}: duplicate column names {dupes[:10]}; run clean_column_names(df) first"
+        ) from exc
 
 
 def _snake(name: str) -> str:
@@ -366,19 +371,27 @@ def drop_uninformative(df: Any, *, duplicates: bool = True, return_report: bool 
     """
     frame = _to_frame(df)
     report = DroppedColumns()
-    # Candidates for duplication are bucketed by a cheap signature so only look-alikes are compared.
-    buckets: dict[tuple[str, int, int], list[nw.Series[Any]]] = {}
-    for s in frame.iter_columns():
+    buckets: dict[tuple[str, int, str, str], list[nw.Series[Any]]] = {}
+    # Zero rows is no evidence that a column is constant or a copy: keep everything.
+    for s in frame.iter_columns() if len(frame) else ():
         missing = _missing_mask(s)
-        if len(s) and bool(missing.all()):
+        if bool(missing.all()):
             report.all_missing.append(s.name)
             continue
-        n_unique = int(s.filter(~missing).n_unique()) if len(s) else 0
-        if len(s) and n_unique <= 1:
+        present = s.filter(~missing)
+        # min/max are far cheaper than n_unique on long numeric columns and decide constancy.
+        numeric = s.dtype.is_numeric() and s.dtype != nw.Boolean
+        lo, hi = (present.min(), present.max()) if numeric and len(present) else (None, None)
+        if numeric:
+            is_constant = len(present) > 0 and lo == hi
+        else:
+            is_constant = len(present) > 0 and int(present.n_unique()) <= 1
+        if is_constant:
             report.constant.append(s.name)
             continue
         if duplicates:
-            key = (str(s.dtype), n_unique, int(s.null_count()))
+            # A cheap signature buckets look-alikes so only they are compared value by value.
+            key = (str(s.dtype), int(missing.sum()), repr(lo), repr(hi))
             twin = next((k for k in buckets.get(key, []) if _same_values(k, s)), None)
             if twin is not None:
                 report.duplicate[s.name] = twin.name
