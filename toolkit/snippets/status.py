@@ -1,0 +1,130 @@
+"""``toolkit snippet status``: find stamped copies and say how each relates to base and library.
+
+States: ``untouched`` (copy == base, library unchanged), ``modified`` (you edited the copy),
+``outdated`` (the library has a newer version), ``both`` (modified and outdated), ``diverged``
+(marked as an intentional departure), ``conflict`` (unresolved update markers), ``orphan`` (the
+library no longer has the snippet) and ``no-receipt`` (the base is missing from ``.toolkit/``).
+Formatting-only differences (see ``toolkit.snippets.stamp.normalise``) never count.
+
+Example:
+    >>> import pathlib, tempfile
+    >>> from toolkit.snippets.library import Library
+    >>> from toolkit.snippets.insert import add_snippet
+    >>> lib_root = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (lib_root / "hi.py").write_text("'''Say hi.'''\\nprint('hi')\\n")
+    >>> lib = Library.from_roots([(lib_root, "personal")], use_cache=False)
+    >>> project = pathlib.Path(tempfile.mkdtemp())
+    >>> copy = add_snippet(lib.get("hi"), to=project)
+    >>> [c.state for c in scan(project, lib)]
+    ['untouched']
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from toolkit.errors import ToolkitError
+from toolkit.snippets.library import Library
+from toolkit.snippets.model import Snippet
+from toolkit.snippets.receipts import ReceiptStore
+from toolkit.snippets.stamp import Block, content_hash, find_blocks, read_source, same_code
+
+_SKIP_DIRS = {".git", ".toolkit", ".venv", "venv", "node_modules", "__pycache__", ".tox"}
+
+
+@dataclass(frozen=True)
+class CopyStatus:
+    """One stamped copy: where it is, its state, and the texts needed to diff or merge it."""
+
+    path: Path
+    block: Block
+    state: str
+    base: str | None
+    library: Snippet | None
+
+    @property
+    def modified(self) -> bool:
+        """The copy differs from its base beyond formatting."""
+        return self.base is not None and not same_code(self.base, self.block.body)
+
+    @property
+    def outdated(self) -> bool:
+        """The library holds a different (non-formatting) version than the base."""
+        if self.library is None:
+            return False
+        if content_hash(_with_newline(self.library.source)) == self.block.digest:
+            return False
+        return self.base is None or not same_code(self.base, self.library.source)
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready summary."""
+        return {
+            "path": str(self.path),
+            "line": self.block.start + 1,
+            "name": self.block.name,
+            "version": self.block.version,
+            "library_version": self.library.version if self.library else None,
+            "state": self.state,
+        }
+
+
+def _with_newline(text: str) -> str:
+    return text if text.endswith("\n") else text + "\n"
+
+
+def classify(path: Path, block: Block, library: Library, store: ReceiptStore) -> CopyStatus:
+    """The status of one stamped ``block`` in ``path``."""
+    base = store.load(block.name, block.digest)
+    snippet = library.snippets.get(block.name)
+    probe = CopyStatus(path, block, "", base, snippet)
+    if block.has_conflict_markers:
+        state = "conflict"
+    elif block.diverged:
+        state = "diverged"
+    elif base is None:
+        state = "no-receipt"
+    elif snippet is None:
+        state = "orphan-modified" if probe.modified else "orphan"
+    elif probe.modified and probe.outdated:
+        state = "both"
+    elif probe.modified:
+        state = "modified"
+    elif probe.outdated:
+        state = "outdated"
+    else:
+        state = "untouched"
+    return CopyStatus(path, block, state, base, snippet)
+
+
+def iter_python_files(path: Path) -> Iterator[Path]:
+    """``path`` itself, or every ``.py`` file below it (skipping venvs, .git, .toolkit)."""
+    if path.is_file():
+        yield path
+        return
+    if not path.is_dir():
+        raise ToolkitError(f"{path}: no such file or directory")
+    for dirpath, dirnames, filenames in os.walk(path):
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
+        for filename in sorted(filenames):
+            if filename.endswith(".py"):
+                yield Path(dirpath) / filename
+
+
+def scan(path: Path, library: Library) -> list[CopyStatus]:
+    """Every stamped copy under ``path`` with its state."""
+    results: list[CopyStatus] = []
+    stores: dict[Path, ReceiptStore] = {}
+    for file in iter_python_files(path):
+        try:
+            text, _ = read_source(file)
+        except ToolkitError:
+            continue
+        if "# >>> snippet " not in text:
+            continue
+        store = stores.setdefault(file.parent, ReceiptStore.for_path(file))
+        for block in find_blocks(text, where=str(file)):
+            results.append(classify(file, block, library, store))
+    return results
