@@ -259,3 +259,30 @@ def test_drop_uninformative_parity_on_random_frames(lib: Any) -> None:
     assert _cols(out) == _cols(ref)
     assert report == ref_report
     assert report.duplicate == {"c3": "c1"} and report.constant == ["c7"]
+
+
+@given(
+    st.lists(
+        st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True, width=32)),
+        min_size=1,
+        max_size=30,
+    ),
+    st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "中"])), min_size=1, max_size=30),
+)
+@settings(max_examples=50, deadline=None)
+def test_missing_summary_pandas_polars_parity(
+    floats: list[float | None], strs: list[str | None]
+) -> None:
+    n = min(len(floats), len(strs))
+    data = {"f": floats[:n], "s": strs[:n]}
+    pd_df = pd.DataFrame(
+        {"f": pd.Series(data["f"], dtype="float64"), "s": pd.Series(data["s"], dtype=object)}
+    )
+    pl_df = pl.DataFrame(data, schema={"f": pl.Float64, "s": pl.String}, strict=False)
+    a = missing_summary(pd_df, include_complete=True)
+    b = missing_summary(pl_df, include_complete=True).to_pandas()
+    cols = ["column", "n_missing", "pct_missing", "n_inf"]
+    pd.testing.assert_frame_equal(a[cols].reset_index(drop=True), b[cols], check_dtype=False)
+    f = np.array([np.nan if v is None else v for v in data["f"]], dtype=float)
+    row = a.set_index("column").loc["f"]
+    assert row["n_missing"] == np.isnan(f).sum() and row["n_inf"] == np.isinf(f).sum()
