@@ -1,0 +1,205 @@
+"""Ranked, typo-tolerant search over snippet names, tags, summaries and code.
+
+An inverted index maps words to the snippets that contain them, weighted by field (name >
+tags > summary > description > code). A query word matches index words exactly, as a prefix,
+within one edit (a "deletion neighbourhood": a typo, a missing or an extra letter, a swap of two
+letters) or by shared trigrams (longer words). Scores add up per snippet; snippets matching every
+query word rank first. Lookups are dictionary hits, so a query over 10,000 snippets takes a few
+milliseconds (``benchmarks/snippets.py``); the built index is pickled in the cache directory,
+keyed by a fingerprint of the library, so the CLI does not rebuild it on each call.
+
+Example:
+    >>> from toolkit.snippets.model import parse_snippet_text
+    >>> docs = [parse_snippet_text("'''Non-maximum suppression.\\n\\ntags: cv\\n'''\\n", "cv/nms"),
+    ...         parse_snippet_text("'''Seed everything.\\n\\ntags: torch\\n'''\\n", "torch/seed")]
+    >>> [hit.name for hit in SearchIndex.build(docs).search("supresion")]
+    ['cv/nms']
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import hashlib
+import pickle
+import re
+import zlib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from toolkit.snippets.model import Snippet
+
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+|[\u3400-\u9fff]+")
+_FIELD_WEIGHTS = {"name": 6.0, "tags": 5.0, "summary": 3.0, "description": 1.5, "code": 1.0}
+_INDEX_VERSION = 1
+_MAX_EXPANSIONS = 40
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words of ``text``, splitting snake_case, camelCase and digits.
+
+    >>> words("seed_everything AMPTraining v2")
+    ['seed', 'everything', 'amp', 'training', 'v', '2']
+    """
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))} if len(word) > 2 else set()
+
+
+def _trigrams(word: str) -> set[str]:
+    padded = f" {word} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result."""
+
+    name: str
+    score: float
+    summary: str
+    tags: tuple[str, ...]
+    origin: str
+
+
+@dataclass
+class SearchIndex:
+    """The inverted index; build with ``SearchIndex.build(snippets)``."""
+
+    docs: list[tuple[str, str, tuple[str, ...], str]] = field(default_factory=list)
+    postings: dict[str, dict[int, float]] = field(default_factory=dict)
+    vocab: list[str] = field(default_factory=list)
+    deletes: dict[str, list[str]] = field(default_factory=dict)
+    trigrams: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, snippets: Iterable[Snippet]) -> SearchIndex:
+        """Index ``snippets`` (name, tags, summary, description and code identifiers)."""
+        index = cls()
+        postings: dict[str, dict[int, float]] = defaultdict(dict)
+        for doc_id, s in enumerate(snippets):
+            index.docs.append((s.name, s.summary, s.tags, s.origin))
+            fields = {
+                "name": words(s.name),
+                "tags": [w for t in s.tags for w in [t.lower(), *words(t)]],
+                "summary": words(s.summary),
+                "description": words(s.description),
+                "code": words(s.source),
+            }
+            for field_name, field_words in fields.items():
+                weight = _FIELD_WEIGHTS[field_name]
+                for w in set(field_words):
+                    entry = postings[w]
+                    # A word counts once per snippet, at its best field's weight.
+                    if entry.get(doc_id, 0.0) < weight:
+                        entry[doc_id] = weight
+        index.postings = dict(postings)
+        index.vocab = sorted(postings)
+        deletes: dict[str, list[str]] = defaultdict(list)
+        trigrams: dict[str, list[str]] = defaultdict(list)
+        for w in index.vocab:
+            if len(w) > 2:
+                for d in _deletes(w):
+                    deletes[d].append(w)
+            if len(w) >= 5:
+                for t in _trigrams(w):
+                    trigrams[t].append(w)
+        index.deletes = dict(deletes)
+        index.trigrams = dict(trigrams)
+        return index
+
+    def _expand(self, term: str) -> dict[str, float]:
+        """Index words similar to ``term`` with a similarity in (0, 1]."""
+        found: dict[str, float] = {}
+        if term in self.postings:
+            found[term] = 1.0
+        if len(term) >= 2:
+            start = bisect.bisect_left(self.vocab, term)
+            for w in self.vocab[start : start + _MAX_EXPANSIONS]:
+                if not w.startswith(term):
+                    break
+                found.setdefault(w, 0.8)
+        if len(term) > 2:
+            near: set[str] = set(self.deletes.get(term, ()))
+            for d in _deletes(term):
+                near.update(self.deletes.get(d, ()))
+                if d in self.postings:
+                    near.add(d)
+            for w in list(near)[: _MAX_EXPANSIONS * 2]:
+                found.setdefault(w, 0.7)
+        if len(term) >= 5 and len(found) < 3:
+            grams = _trigrams(term)
+            counts: dict[str, int] = defaultdict(int)
+            for g in grams:
+                for w in self.trigrams.get(g, ()):
+                    counts[w] += 1
+            for w, shared in counts.items():
+                jaccard = shared / (len(grams) + len(_trigrams(w)) - shared)
+                if jaccard >= 0.4:
+                    found.setdefault(w, 0.6 * jaccard + 0.2)
+        return found
+
+    def search(self, query: str, *, limit: int = 20) -> list[Hit]:
+        """The best ``limit`` snippets for ``query``, best first."""
+        terms = list(dict.fromkeys(words(query)))
+        if not terms:
+            return []
+        scores: dict[int, float] = defaultdict(float)
+        matched: dict[int, int] = defaultdict(int)
+        for term in terms:
+            best: dict[int, float] = {}
+            for w, sim in self._expand(term).items():
+                for doc_id, weight in self.postings[w].items():
+                    value = sim * weight
+                    if value > best.get(doc_id, 0.0):
+                        best[doc_id] = value
+            for doc_id, value in best.items():
+                scores[doc_id] += value
+                matched[doc_id] += 1
+        phrase = query.strip().lower()
+        ranked: list[tuple[float, str, int]] = []
+        for doc_id, score in scores.items():
+            coverage = matched[doc_id] / len(terms)
+            total = score * coverage * coverage
+            if phrase and phrase in self.docs[doc_id][0].lower():
+                total += 10.0
+            ranked.append((-total, self.docs[doc_id][0], doc_id))
+        ranked.sort()
+        return [
+            Hit(name, round(-neg, 3), *self.docs[doc_id][1:])
+            for neg, name, doc_id in ranked[:limit]
+        ]
+
+
+def fingerprint(snippets: Iterable[Snippet]) -> str:
+    """A cheap identity of the library's content (names, origins and source checksums)."""
+    digest = hashlib.sha256(str(_INDEX_VERSION).encode())
+    for s in snippets:
+        digest.update(f"{s.name}\0{s.origin}\0{zlib.crc32(s.source.encode())}\n".encode())
+    return digest.hexdigest()[:24]
+
+
+def cached_index(snippets: list[Snippet], *, use_cache: bool = True) -> SearchIndex:
+    """The index for ``snippets``, loaded from the pickle cache when the library is unchanged."""
+    if not use_cache:
+        return SearchIndex.build(snippets)
+    from toolkit.snippets.config import cache_dir
+
+    path = cache_dir() / f"search-{fingerprint(snippets)}.pickle"
+    with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        loaded = pickle.loads(path.read_bytes())
+        if isinstance(loaded, SearchIndex):
+            return loaded
+    index = SearchIndex.build(snippets)
+    with contextlib.suppress(OSError):
+        from toolkit._io import atomic_write_bytes
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob("search-*.pickle"):
+            with contextlib.suppress(OSError):
+                old.unlink()
+        atomic_write_bytes(path, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+    return index
