@@ -174,3 +174,54 @@ def test_install_filter_outside_git_is_one_line_error(tmp_path: Path) -> None:
     result = toolkit_cli("nb", "install-filter", cwd=tmp_path)
     assert result.returncode == 1 and "not inside a git repository" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_filter_passes_through_on_internal_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug in stripping must stage the file unchanged, never lose or truncate it."""
+    from toolkit.notebooks import git_filter
+
+    def boom(*args: object, **kwargs: object) -> str:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(git_filter, "strip_text", boom)
+    data = json.dumps(notebook([1])).encode()
+    assert git_filter.clean_bytes(data, "x.ipynb") == data
+
+
+def test_filter_process_protocol_round_trip() -> None:
+    """Speak the pkt-line protocol as git does: handshake, two files, one bad, then EOF."""
+    import io
+
+    from toolkit.notebooks import git_filter
+
+    def pkt(payload: bytes) -> bytes:
+        return b"%04x" % (len(payload) + 4) + payload
+
+    big = json.dumps(notebook([1, 2]), indent=1).encode() + b" " * 70_000  # > one packet
+    request = b"".join(
+        [
+            pkt(b"git-filter-client\n"),
+            pkt(b"version=2\n"),
+            b"0000",
+            pkt(b"capability=clean\n"),
+            pkt(b"capability=smudge\n"),
+            b"0000",
+        ]
+    )
+    for name, content in [(b"a.ipynb", big), (b"bad.ipynb", b"{nope")]:
+        request += pkt(b"command=clean\n") + pkt(b"pathname=" + name + b"\n") + b"0000"
+        chunks = [content[i : i + 65516] for i in range(0, len(content), 65516)]
+        request += b"".join(pkt(c) for c in chunks) + b"0000"
+    out = io.BytesIO()
+    git_filter.serve_process(io.BytesIO(request), out)
+    stream = io.BytesIO(out.getvalue())
+    assert git_filter._read_text_list(stream) == ["git-filter-server", "version=2"]
+    assert git_filter._read_text_list(stream) == ["capability=clean"]
+    results = []
+    for _ in range(2):
+        assert git_filter._read_text_list(stream) == ["status=success"]
+        results.append(git_filter._read_content(stream))
+        assert git_filter._read_text_list(stream) == []
+    cleaned = json.loads(results[0])
+    assert all(c["outputs"] == [] for c in cleaned["cells"])
+    assert results[1] == b"{nope"

@@ -148,3 +148,34 @@ def test_style_detection() -> None:
     assert not detect_style('{"a":"中"}').ensure_ascii
     nb, style = loads_notebook(json.dumps(make_notebook(), indent=1))
     assert dumps_notebook(nb, style) == json.dumps(make_notebook(), indent=1)
+
+
+def test_input_never_modified_even_with_nested_extra_keys() -> None:
+    """strip_notebook copies only what it changes; the caller's notebook stays intact."""
+    import copy
+
+    cell = code_cell("a", count=2, scrolled=True, deep={"x": {"y": 1}})
+    cell["attachments"] = {"img.png": {"image/png": "AAAA"}}
+    cell["outputs"] = [
+        {"output_type": "execute_result", "execution_count": 2, "data": {}, "metadata": {}}
+    ]
+    nb = make_notebook([cell], widgets={"s": 1}, extra={"a": {"b": 1}})
+    before = copy.deepcopy(nb)
+    options = StripOptions(
+        extra_keys=("metadata.extra.a.b", "cell.metadata.deep.x.y", "cell.attachments.img.png")
+    )
+    stripped = strip_notebook(nb, options)
+    assert nb == before
+    assert stripped["metadata"]["extra"] == {"a": {}}
+    assert stripped["cells"][0]["metadata"]["deep"] == {"x": {}}
+    kept = strip_notebook(nb, StripOptions(keep_output=True))
+    assert kept["cells"][0]["outputs"][0]["execution_count"] is None
+    assert nb == before
+
+
+def test_detect_style_crlf_tabs_and_escaped_cjk() -> None:
+    text = json.dumps(make_notebook(), indent="\t", ensure_ascii=True).replace("\n", "\r\n")
+    style = detect_style(text)
+    assert (style.indent, style.newline, style.ensure_ascii) == ("\t", "\r\n", True)
+    nb, style = loads_notebook(text)
+    assert dumps_notebook(nb, style) == text

@@ -35,6 +35,11 @@ def clean_bytes(data: bytes, name: str, options: StripOptions = StripOptions()) 
     except (UnicodeDecodeError, InvalidNotebookError) as exc:
         print(f"toolkit-nbstrip: {name}: left unstripped ({exc})", file=sys.stderr)
         return data
+    except Exception as exc:
+        print(
+            f"toolkit-nbstrip: {name}: left unstripped (internal error: {exc!r})", file=sys.stderr
+        )
+        return data
     return data if stripped is text else stripped.encode("utf-8")
 
 

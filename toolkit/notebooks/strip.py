@@ -117,9 +117,30 @@ def _is_empty(cell: dict[str, Any]) -> bool:
     return not any(str(line).strip() for line in lines)
 
 
+def _copy_cell(cell: Any) -> Any:
+    """Copy what stripping may modify; share ``source`` and ``outputs`` contents (read-only here).
+
+    A full ``copy.deepcopy`` of a notebook with image outputs dominated the run time.
+    """
+    if not isinstance(cell, dict):
+        return cell
+    copied = {
+        key: value if key in ("source", "outputs") else copy.deepcopy(value)
+        for key, value in cell.items()
+    }
+    if isinstance(copied.get("outputs"), list):
+        copied["outputs"] = [
+            dict(output) if isinstance(output, dict) else output for output in copied["outputs"]
+        ]
+    return copied
+
+
 def strip_notebook(nb: Notebook, options: StripOptions = StripOptions()) -> Notebook:
     """Return a stripped copy of ``nb`` (the input is not modified)."""
-    nb = copy.deepcopy(nb)
+    nb = {
+        key: [_copy_cell(cell) for cell in value] if key == "cells" else copy.deepcopy(value)
+        for key, value in nb.items()
+    }
     keep_output = options.keep_output or bool(nb.get("metadata", {}).get("keep_output", False))
     cell_keys, notebook_keys = [], []
     for key in options.volatile_keys():
