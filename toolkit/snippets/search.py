@@ -34,6 +34,7 @@ _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+|[\u3400-\u9
 _FIELD_WEIGHTS = {"name": 6.0, "tags": 5.0, "summary": 3.0, "description": 1.5, "code": 1.0}
 _INDEX_VERSION = 1
 _MAX_EXPANSIONS = 40
+_RELATIVE_FLOOR = 0.2
 
 
 def words(text: str) -> list[str]:
@@ -123,11 +124,14 @@ class SearchIndex:
                     break
                 found.setdefault(w, 0.8)
         if len(term) > 2:
+            # One extra letter in the index word; for short terms nothing looser, or
+            # "nms" would match every word sharing two letters with it.
             near: set[str] = set(self.deletes.get(term, ()))
             for d in _deletes(term):
-                near.update(self.deletes.get(d, ()))
-                if d in self.postings:
-                    near.add(d)
+                # Same length: a substituted letter or two swapped ones.
+                near.update(w for w in self.deletes.get(d, ()) if len(w) == len(term))
+                if len(term) >= 5 and d in self.postings:
+                    near.add(d)  # one letter too many in the query
             for w in list(near)[: _MAX_EXPANSIONS * 2]:
                 found.setdefault(w, 0.7)
         if len(term) >= 5 and len(found) < 3:
@@ -168,6 +172,10 @@ class SearchIndex:
                 total += 10.0
             ranked.append((-total, self.docs[doc_id][0], doc_id))
         ranked.sort()
+        if ranked:
+            # Drop the long tail of weak partial matches.
+            floor = -ranked[0][0] * _RELATIVE_FLOOR
+            ranked = [r for r in ranked if -r[0] >= floor]
         return [
             Hit(name, round(-neg, 3), *self.docs[doc_id][1:])
             for neg, name, doc_id in ranked[:limit]

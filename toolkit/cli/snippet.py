@@ -1,0 +1,373 @@
+"""``toolkit snippet``: find, copy and keep in sync tested code pieces.
+
+Example:
+    $ toolkit snippet search "nms boxes"
+    $ toolkit snippet add cv/nms --to src/myproj/
+    $ toolkit snippet status
+    $ toolkit snippet update --all
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from toolkit.cli._common import echo_json
+from toolkit.errors import UsageError
+
+if TYPE_CHECKING:
+    from toolkit.snippets.library import Library
+
+_STATE_COLOURS = {
+    "untouched": "green",
+    "modified": "yellow",
+    "outdated": "cyan",
+    "both": "magenta",
+    "diverged": "blue",
+    "conflict": "red",
+    "no-receipt": "red",
+    "orphan": "white",
+    "orphan-modified": "white",
+}
+
+
+def _library(*, warn: bool = True) -> Library:
+    """Load the library; malformed files are reported on stderr and skipped."""
+    from toolkit.snippets.library import load_library
+
+    library = load_library()
+    if warn:
+        for problem in library.malformed:
+            click.echo(f"toolkit: warning: skipped malformed snippet {problem}", err=True)
+    return library
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def snippet() -> None:
+    """The snippet library: tested code pieces copied with provenance and kept in sync.
+
+    Personal libraries: TOOLKIT_SNIPPET_PATH or snippet_paths in
+    ~/.config/compound-toolkit/config.toml; they shadow built-in snippets of the same name.
+    """
+
+
+@snippet.command("list")
+@click.option("--tag", "tags", multiple=True, help="Only snippets with this tag (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def list_cmd(tags: tuple[str, ...], as_json: bool) -> None:
+    """List snippets (personal ones first in priority; shadowing is shown)."""
+    library = _library()
+    wanted = {t.lower() for t in tags}
+    rows = [s for s in library if wanted <= set(s.tags)]
+    if as_json:
+        echo_json(
+            [
+                {
+                    "name": s.name,
+                    "version": s.version,
+                    "summary": s.summary,
+                    "tags": list(s.tags),
+                    "requires": list(s.requires),
+                    "origin": s.origin,
+                    "path": str(s.path),
+                    "shadows": list(s.shadows),
+                }
+                for s in rows
+            ]
+        )
+        return
+    if not rows:
+        click.echo("no snippets" + (f" tagged {', '.join(sorted(wanted))}" if wanted else ""))
+        return
+    width = max(len(s.name) for s in rows)
+    for s in rows:
+        note = f"  [{s.origin}, shadows {len(s.shadows)} other]" if s.shadows else ""
+        if s.origin != "built-in" and not s.shadows:
+            note = f"  [{s.origin}]"
+        tags_text = f"  ({', '.join(s.tags)})" if s.tags else ""
+        click.echo(f"{s.name:<{width}}  v{s.version:<3} {s.summary}{tags_text}{note}")
+
+
+@snippet.command()
+@click.argument("query", nargs=-1, required=True)
+@click.option("-n", "--limit", default=10, show_default=True, help="Number of results.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def search(query: tuple[str, ...], limit: int, as_json: bool) -> None:
+    """Search names, tags, summaries and code (typo-tolerant, best first)."""
+    from toolkit.snippets.search import cached_index
+
+    library = _library()
+    hits = cached_index(list(library)).search(" ".join(query), limit=limit)
+    if as_json:
+        echo_json([hit.__dict__ for hit in hits])
+        return
+    if not hits:
+        click.echo(f"no snippet matches {' '.join(query)!r}; try `toolkit snippet list`")
+        return
+    width = max(len(h.name) for h in hits)
+    for hit in hits:
+        click.echo(f"{hit.name:<{width}}  {hit.summary}")
+
+
+@snippet.command()
+@click.argument("name")
+@click.option("--plain", is_flag=True, help="No highlighting (for piping).")
+def show(name: str, plain: bool) -> None:
+    """Print a snippet with syntax highlighting."""
+    found = _library().get(name)
+    if plain or not sys.stdout.isatty():
+        click.echo(found.source, nl=False)
+        return
+    from rich.console import Console
+    from rich.syntax import Syntax
+
+    console = Console()
+    console.print(f"[bold]{found.name}[/] v{found.version}  [dim]{found.path}[/]")
+    console.print(Syntax(found.source, "python", line_numbers=True, word_wrap=True))
+
+
+@snippet.command()
+@click.argument("name")
+@click.option(
+    "--to", "to", type=click.Path(path_type=Path), help="New file or directory (default: cwd)."
+)
+@click.option(
+    "--into",
+    "into",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Append as a block to this existing file.",
+)
+@click.option("--force", is_flag=True, help="Replace an existing file or block.")
+def add(name: str, to: Path | None, into: Path | None, force: bool) -> None:
+    """Copy snippet NAME into the project, stamped with name, version and hash."""
+    from toolkit.snippets.insert import add_snippet
+
+    found = _library().get(name)
+    target = add_snippet(found, to=to, into=into, force=force)
+    click.echo(f"added {found.name} v{found.version} -> {target}")
+    if found.requires:
+        click.echo(f"requires: {', '.join(found.requires)}")
+
+
+@snippet.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path), default=Path("."))
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--check", is_flag=True, help="Exit 1 unless every copy is untouched or diverged.")
+@click.pass_context
+def status(ctx: click.Context, path: Path, as_json: bool, check: bool) -> None:
+    """Show every stamped copy under PATH: untouched, modified, outdated, both, diverged."""
+    from toolkit.snippets.status import scan
+
+    copies = scan(path, _library())
+    if as_json:
+        echo_json([c.as_dict() for c in copies])
+    elif not copies:
+        click.echo(f"no stamped snippets under {path}")
+    else:
+        for c in copies:
+            where = f"{c.path}:{c.block.start + 1}"
+            newer = ""
+            if c.library is not None and c.library.version != c.block.version:
+                newer = f" (library v{c.library.version})"
+            state = click.style(f"{c.state:<15}", fg=_STATE_COLOURS.get(c.state))
+            click.echo(f"{state} {c.block.name} v{c.block.version}{newer}  {where}")
+    if check and any(c.state not in {"untouched", "diverged"} for c in copies):
+        ctx.exit(1)
+
+
+def _copies_for(target: str) -> list[Any]:
+    from toolkit.snippets.receipts import find_project_root
+    from toolkit.snippets.status import scan
+
+    library = _library()
+    path = Path(target)
+    if path.exists():
+        return scan(path, library)
+    from toolkit.snippets.model import validate_name
+
+    name = validate_name(target)
+    copies = [c for c in scan(find_project_root(Path.cwd()), library) if c.block.name == name]
+    if not copies:
+        library.get(name)  # unknown name -> "did you mean"
+        raise UsageError(f"no stamped copy of {name!r} in this project")
+    return copies
+
+
+@snippet.command()
+@click.argument("target")
+def diff(target: str) -> None:
+    """Three views for NAME or FILE: your edits, upstream changes, copy vs library."""
+    from toolkit.snippets.diff import views_for
+
+    for copy in _copies_for(target):
+        click.secho(
+            f"== {copy.block.name} in {copy.path}:{copy.block.start + 1} [{copy.state}]", bold=True
+        )
+        for view in views_for(copy):
+            click.secho(f"--- {view.title} ---", fg="cyan")
+            click.echo(_colour_diff(view.diff) if view.diff else "(no differences)")
+
+
+def _colour_diff(text: str) -> str:
+    out = []
+    for line in text.splitlines():
+        if line.startswith("+") and not line.startswith("+++"):
+            out.append(click.style(line, fg="green"))
+        elif line.startswith("-") and not line.startswith("---"):
+            out.append(click.style(line, fg="red"))
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+@snippet.command()
+@click.argument("file", required=False, type=click.Path(path_type=Path, exists=True))
+@click.option("--all", "all_", is_flag=True, help="Update every copy in the project.")
+@click.option("--name", "names", multiple=True, help="Only these snippets (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def update(
+    ctx: click.Context, file: Path | None, all_: bool, names: tuple[str, ...], as_json: bool
+) -> None:
+    """3-way merge library changes into copies; conflicts get markers and exit 1."""
+    from toolkit.snippets.receipts import find_project_root
+    from toolkit.snippets.update import update_path
+
+    if file is not None and all_:
+        raise UsageError("give a FILE or --all, not both")
+    if file is None and not all_:
+        raise UsageError("give a FILE to update, or --all for the whole project")
+    target = file if file is not None else find_project_root(Path.cwd())
+    results = update_path(target, _library(), names=set(names) or None)
+    if as_json:
+        echo_json([{**r.__dict__, "path": str(r.path)} for r in results])
+    else:
+        for r in results:
+            if r.action == "current" and not file:
+                continue
+            colour = {"conflict": "red", "merged": "yellow", "updated": "green"}.get(r.action)
+            detail = f" ({r.detail})" if r.detail else ""
+            extra = f", {r.conflicts} conflict(s) marked" if r.conflicts else ""
+            click.echo(f"{click.style(r.action, fg=colour)} {r.name} in {r.path}{detail}{extra}")
+        if not any(r.action != "current" for r in results):
+            click.echo("everything is up to date")
+    if any(r.action == "conflict" for r in results):
+        click.echo("resolve the <<<<<<< / >>>>>>> markers, then run status again", err=True)
+        ctx.exit(1)
+
+
+@snippet.command("mark-diverged")
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--name", help="Only this snippet in FILE.")
+@click.option("--undo", is_flag=True, help="Remove the mark.")
+def mark_diverged(file: Path, name: str | None, undo: bool) -> None:
+    """Mark a copy as intentionally diverged (status says so; update skips it)."""
+    from toolkit.snippets.update import set_diverged
+
+    for marked in set_diverged(file, name=name, diverged=not undo):
+        click.echo(f"{'unmarked' if undo else 'marked'} {marked} in {file} as diverged")
+
+
+def _split_file_function(spec: str) -> tuple[Path, str | None]:
+    match = re.match(r"^(.*):([A-Za-z_][A-Za-z0-9_]*)$", spec)
+    if match and not Path(spec).exists():
+        return Path(match.group(1)), match.group(2)
+    return Path(spec), None
+
+
+@snippet.command()
+@click.argument("spec", metavar="FILE[:FUNCTION]")
+@click.option("--name", required=True, help="Snippet name, e.g. utils/timer.")
+@click.option("--summary", help="One-line summary (default: the function's docstring).")
+@click.option("--tag", "tags", multiple=True, help="Tag (repeatable).")
+@click.option("--to", "directory", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--force", is_flag=True, help="Replace an existing personal snippet.")
+def new(
+    spec: str,
+    name: str,
+    summary: str | None,
+    tags: tuple[str, ...],
+    directory: Path | None,
+    force: bool,
+) -> None:
+    """Add FILE (or one FUNCTION of it, with its imports) to the personal library."""
+    from toolkit.snippets.extract import undefined_names
+    from toolkit.snippets.personal import new_snippet
+
+    file, function = _split_file_function(spec)
+    if not file.is_file():
+        raise UsageError(f"{file}: no such file")
+    path = new_snippet(
+        file,
+        name,
+        function=function,
+        summary=summary,
+        tags=list(tags),
+        directory=directory,
+        force=force,
+    )
+    click.echo(f"created {name} -> {path}")
+    missing = undefined_names(path.read_text(encoding="utf-8"))
+    if missing:
+        click.echo(f"warning: {path}: uses undefined names: {', '.join(sorted(missing))}", err=True)
+
+
+@snippet.command()
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--name", help="Which snippet in FILE (when it holds several).")
+@click.option("--to", "directory", type=click.Path(path_type=Path, file_okay=False))
+def promote(file: Path, name: str | None, directory: Path | None) -> None:
+    """Turn a locally improved copy into a new version in the personal library."""
+    from toolkit.snippets.personal import promote as promote_copy
+
+    path, version = promote_copy(file, _library(), name=name, directory=directory)
+    click.echo(f"promoted to v{version} -> {path}")
+
+
+@snippet.command()
+@click.argument("notebook", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--to", "directory", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--prefix", default="harvested", show_default=True, help="Topic for unnamed cells.")
+@click.option("--dry-run", is_flag=True, help="Report what would be written.")
+@click.option("--force", is_flag=True, help="Replace existing personal snippets.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def harvest(
+    notebook: Path,
+    directory: Path | None,
+    prefix: str,
+    dry_run: bool,
+    force: bool,
+    as_json: bool,
+) -> None:
+    """Turn cells tagged `snippet` or starting `# snippet: name` into snippets."""
+    from toolkit.snippets.harvest import harvest as run_harvest
+
+    planned = run_harvest(
+        notebook, directory=directory, prefix=prefix, force=force, dry_run=dry_run
+    )
+    if as_json:
+        echo_json(
+            [
+                {
+                    "name": c.name,
+                    "cell": c.cell_index + 1,
+                    "path": str(p),
+                    "undefined": sorted(c.undefined),
+                    "written": not dry_run,
+                }
+                for c, p in planned
+            ]
+        )
+        return
+    if not planned:
+        click.echo(f"{notebook}: no cells tagged 'snippet' or starting with '# snippet: name'")
+    for candidate, path in planned:
+        verb = "would write" if dry_run else "wrote"
+        click.echo(f"{verb} {candidate.name} (cell {candidate.cell_index + 1}) -> {path}")
+        if candidate.undefined:
+            names = ", ".join(sorted(candidate.undefined))
+            click.echo(f"  warning: uses names nothing defines: {names}", err=True)
