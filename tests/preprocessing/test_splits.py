@@ -87,6 +87,13 @@ def test_group_split_hits_sizes_approximately() -> None:
     r = split(df, group="user", target="y")
     shares = [rep["share"] for rep in r.report.values()]
     np.testing.assert_allclose(shares, [0.7, 0.15, 0.15], atol=0.05)
+    # With a target, the best of several group shuffles keeps class shares close to overall.
+    overall = df["y"].value_counts(normalize=True)
+    for rep in r.report.values():
+        for cls, share in rep["classes"].items():
+            assert abs(share - overall[cls]) < 0.02
+    assert "balanced on 'y'" in r.strategy
+    assert "balanced" not in split(df, group="user", target="y", stratify=False).strategy
 
 
 @pytest.mark.parametrize("lib", ["pandas", "polars"])

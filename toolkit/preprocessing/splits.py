@@ -157,25 +157,58 @@ def _random_split(
     return [np.sort(train), np.sort(val), np.sort(test)]
 
 
-def _group_split(
-    groups: np.ndarray[Any, Any], sizes: np.ndarray[Any, Any], seed: int
-) -> list[np.ndarray[Any, Any]]:
-    codes, uniques = pd.factorize(groups, use_na_sentinel=False)
-    if len(uniques) < len(sizes):
-        raise UsageError(f"group: only {len(uniques)} distinct groups; need at least {len(sizes)}")
-    rng = np.random.default_rng(seed)
-    order = rng.permutation(len(uniques))
-    counts = np.bincount(codes, minlength=len(uniques))[order]
+def _assign_groups(
+    counts: np.ndarray[Any, Any], sizes: np.ndarray[Any, Any], order: np.ndarray[Any, Any]
+) -> np.ndarray[Any, Any]:
+    """Split index for every group, filling splits in ``order`` by cumulative row count."""
+    c = counts[order]
     # A group goes to the split in which the middle of its block of rows falls.
-    mid = (np.cumsum(counts) - counts / 2) / counts.sum()
+    mid = (np.cumsum(c) - c / 2) / c.sum()
     which = np.searchsorted(np.cumsum(sizes)[:-1], mid, side="right")
     # Never leave a split empty: move the nearest group over when needed.
     for s in range(len(sizes)):
         if not (which == s).any():
             which[int(np.argmin(np.abs(mid - (np.cumsum(sizes)[s] - sizes[s] / 2))))] = s
-    assignment = np.empty(len(uniques), dtype=np.intp)
+    assignment = np.empty(len(counts), dtype=np.intp)
     assignment[order] = which
-    row_split = assignment[codes]
+    return assignment
+
+
+def _group_split(
+    groups: np.ndarray[Any, Any],
+    sizes: np.ndarray[Any, Any],
+    seed: int,
+    labels: np.ndarray[Any, Any] | None = None,
+    tries: int = 32,
+) -> list[np.ndarray[Any, Any]]:
+    codes, uniques = pd.factorize(groups, use_na_sentinel=False)
+    if len(uniques) < len(sizes):
+        raise UsageError(f"group: only {len(uniques)} distinct groups; need at least {len(sizes)}")
+    rng = np.random.default_rng(seed)
+    counts = np.bincount(codes, minlength=len(uniques))
+    per_group = None  # (groups × classes) row counts, so each try costs O(groups), not O(rows)
+    if labels is not None:
+        label_codes, _ = pd.factorize(labels, use_na_sentinel=False)
+        k = int(label_codes.max()) + 1
+        per_group = np.bincount(codes * k + label_codes, minlength=len(uniques) * k)
+        per_group = per_group.reshape(len(uniques), k).astype(np.float64)
+        overall = per_group.sum(axis=0) / per_group.sum()
+    best, best_score = None, np.inf
+    # Groups cannot be stratified exactly; try a few seeded shuffles and keep the one whose
+    # split sizes and class shares are closest to the targets.
+    for _ in range(tries if labels is not None else 1):
+        assignment = _assign_groups(counts, sizes, rng.permutation(len(uniques)))
+        score = 0.0
+        for s in range(len(sizes)):
+            in_s = assignment == s
+            score += abs(counts[in_s].sum() / counts.sum() - sizes[s])
+            if per_group is not None:
+                cls = per_group[in_s].sum(axis=0)
+                score += float(np.abs(cls / max(cls.sum(), 1.0) - overall).sum()) * sizes[s]
+        if score < best_score:
+            best, best_score = assignment, score
+    assert best is not None
+    row_split = best[codes]
     return [np.flatnonzero(row_split == s) for s in range(len(sizes))]
 
 
@@ -278,7 +311,8 @@ def split(
       - ``time=COL``: ordered by time; train is the earliest rows, test the latest. ``gap`` leaves
         out rows within ``gap`` after each cut (a duration like ``"7D"`` for datetime columns,
         a number for numeric ones) so features built from recent history cannot leak.
-      - ``group=COL``: every group lands in exactly one split (patients, users, sessions).
+      - ``group=COL``: every group lands in exactly one split (patients, users, sessions); with
+        a ``target`` the best of 32 seeded group shuffles keeps class shares close.
       - otherwise random, stratified on ``target`` when given (continuous targets are
         stratified on deciles); ``stratify=False`` turns that off.
 
@@ -310,8 +344,10 @@ def split(
         parts, dropped = _time_split(t, shares, gap)
         strategy = f"time by {time!r}" + (f", gap {gap}" if gap is not None else "")
     elif g is not None:
-        parts = _group_split(g, shares, random_state)
-        strategy = f"grouped by {group!r}"
+        balance = y is not None and stratify is not False and not pd.isna(y).any()
+        labels_g = _stratify_labels(y) if balance and y is not None else None
+        parts = _group_split(g, shares, random_state, labels_g)
+        strategy = f"grouped by {group!r}" + (f", balanced on {target!r}" if balance else "")
     else:
         do_stratify = (y is not None) if stratify is None else stratify
         if do_stratify and y is None:
