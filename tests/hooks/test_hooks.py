@@ -67,7 +67,7 @@ def test_strip_hook_bad_file_one_line_others_processed(
     [
         ([1, 2, 3], [], 0, ""),
         ([None, None], [], 0, ""),
-        ([2, 1], [], 1, "cell 1 ran before cell 2"),
+        ([2, 1], [], 1, "cell 2 ran before cell 1"),
         ([1, 3], [], 1, "expected 2"),
         ([1, 3], ["--allow-gaps"], 0, ""),
         ([1, None, 2], [], 1, "cell 2 was not executed"),

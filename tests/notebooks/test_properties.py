@@ -49,6 +49,11 @@ notebook = st.builds(
 )
 options = st.builds(
     StripOptions,
+    keep_output=st.just(False),
+    keep_id=st.just(True),
+    extra_keys=st.just(()),
+    keep_metadata=st.just(()),
+    strip_init_cells=st.just(False),
     keep_count=st.booleans(),
     drop_empty_cells=st.booleans(),
     drop_tagged_cells=st.lists(st.sampled_from(["a", "b"]), max_size=2).map(tuple),

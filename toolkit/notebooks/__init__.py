@@ -14,25 +14,38 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from toolkit.notebooks.checks import error_output_problems, execution_order_problems
-from toolkit.notebooks.io import read_notebook, write_notebook
-from toolkit.notebooks.strip import StripOptions, strip_file, strip_files, strip_notebook
-
-__all__ = [
-    "StripOptions",
-    "error_output_problems",
-    "execution_order_problems",
-    "read_notebook",
-    "report",
-    "strip_file",
-    "strip_files",
-    "strip_notebook",
-    "write_notebook",
-]
+# Public name -> defining module. Everything loads on first use (PEP 562), so a hook that
+# imports ``toolkit.notebooks.strip`` does not pay for the checks, and nothing pulls nbconvert.
+_EXPORTS = {
+    "JsonStyle": "io",
+    "read_notebook": "io",
+    "write_notebook": "io",
+    "loads_notebook": "io",
+    "dumps_notebook": "io",
+    "StripOptions": "strip",
+    "StripResult": "strip",
+    "strip_file": "strip",
+    "strip_files": "strip",
+    "strip_notebook": "strip",
+    "strip_text": "strip",
+    "CellProblem": "checks",
+    "error_output_problems": "checks",
+    "execution_order_problems": "checks",
+    "Violation": "data_files",
+    "data_file_violations": "data_files",
+    "install_filter": "git_filter",
+    "uninstall_filter": "git_filter",
+    "report": "reporting",
+}
+__all__ = sorted(_EXPORTS)
 
 
 def __getattr__(name: str) -> Any:
-    # `report` needs nbconvert/nbclient: load it only when asked for.
-    if name == "report":
-        return importlib.import_module("toolkit.notebooks.reporting").report
-    raise AttributeError(f"module 'toolkit.notebooks' has no attribute {name!r}")
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'toolkit.notebooks' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"toolkit.notebooks.{module}"), name)
+
+
+def __dir__() -> list[str]:
+    return sorted([*__all__, *globals()])

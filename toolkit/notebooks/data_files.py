@@ -12,8 +12,8 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 DATA_EXTENSIONS = (
     "csv",
@@ -45,8 +45,7 @@ WHERE_THEY_BELONG = (
 )
 
 
-@dataclass(frozen=True)
-class Violation:
+class Violation(NamedTuple):
     """A file that must not be committed, and why."""
 
     path: Path

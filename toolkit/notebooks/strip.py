@@ -21,9 +21,8 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from toolkit.errors import InvalidNotebookError
 from toolkit.notebooks.io import (
@@ -47,8 +46,8 @@ DEFAULT_EXTRA_KEYS = (
 )
 
 
-@dataclass(frozen=True)
-class StripOptions:
+# NamedTuple, not dataclass: dataclasses imports inspect/dis/ast, ~10 ms of every hook start.
+class StripOptions(NamedTuple):
     """What to remove. The defaults are nbstripout's, except that cell ids are kept."""
 
     keep_output: bool = False
@@ -68,26 +67,31 @@ class StripOptions:
         return [key for key in keys if key not in kept]
 
 
-@dataclass
-class StripResult:
+class StripResult(NamedTuple):
     """What happened to one file: ``changed`` (or would change, with check), or an ``error``."""
 
     path: Path
     changed: bool = False
     error: str | None = None
     removed_outputs: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _pop_path(container: Any, dotted: str) -> None:
-    """``del container[a][b]`` for ``"a.b"``, silently when any level is missing."""
-    head, _, tail = dotted.partition(".")
+def _without(container: Any, dotted: str) -> Any:
+    """``container`` without the key path ``"a.b"``: a copy along that path, else itself.
+
+    Copy-on-write instead of a deep copy: outputs can be megabytes of images, and copying
+    them only to drop them dominated the run time.
+    """
     if not isinstance(container, dict):
-        return
+        return container
     if dotted in container:
-        del container[dotted]
-    elif tail and head in container:
-        _pop_path(container[head], tail)
+        return {k: v for k, v in container.items() if k != dotted}
+    head, _, tail = dotted.partition(".")
+    if tail and head in container:
+        inner = _without(container[head], tail)
+        if inner is not container[head]:
+            return {**container, head: inner}
+    return container
 
 
 def _tags(cell: dict[str, Any]) -> list[Any]:
@@ -135,12 +139,35 @@ def _copy_cell(cell: Any) -> Any:
     return copied
 
 
+def _strip_cell(
+    cell: dict[str, Any],
+    index: int,
+    keep_output: bool,
+    cell_keys: list[str],
+    options: StripOptions,
+) -> dict[str, Any]:
+    cell = dict(cell)
+    if "outputs" in cell:
+        if not keep_cell_output(cell, keep_output, options.strip_init_cells):
+            cell["outputs"] = []
+        elif not options.keep_count:
+            cell["outputs"] = [
+                {**output, "execution_count": None}
+                if isinstance(output, dict) and "execution_count" in output
+                else output
+                for output in cell["outputs"]
+            ]
+    if "execution_count" in cell and not options.keep_count:
+        cell["execution_count"] = None
+    if "id" in cell and not options.keep_id:
+        cell["id"] = str(index)
+    for key in cell_keys:
+        cell = _without(cell, key)
+    return cell
+
+
 def strip_notebook(nb: Notebook, options: StripOptions = StripOptions()) -> Notebook:
-    """Return a stripped copy of ``nb`` (the input is not modified)."""
-    nb = {
-        key: [_copy_cell(cell) for cell in value] if key == "cells" else copy.deepcopy(value)
-        for key, value in nb.items()
-    }
+    """Return a stripped copy of ``nb``; the input is not modified (unchanged parts are shared)."""
     keep_output = options.keep_output or bool(nb.get("metadata", {}).get("keep_output", False))
     cell_keys, notebook_keys = [], []
     for key in options.volatile_keys():
@@ -149,8 +176,9 @@ def strip_notebook(nb: Notebook, options: StripOptions = StripOptions()) -> Note
             cell_keys.append(rest)
         elif namespace == "metadata" and rest:
             notebook_keys.append(rest)
+    stripped = dict(nb)
     for key in notebook_keys:
-        _pop_path(nb.get("metadata"), key)
+        stripped = _without(stripped, f"metadata.{key}")
     drop_tags = set(options.drop_tagged_cells)
     cells = [
         cell
@@ -158,22 +186,11 @@ def strip_notebook(nb: Notebook, options: StripOptions = StripOptions()) -> Note
         if not (options.drop_empty_cells and _is_empty(cell))
         and not (drop_tags and drop_tags.intersection(map(str, _tags(cell))))
     ]
-    for index, cell in enumerate(cells):
-        if "outputs" in cell:
-            if not keep_cell_output(cell, keep_output, options.strip_init_cells):
-                cell["outputs"] = []
-            elif not options.keep_count:
-                for output in cell["outputs"]:
-                    if isinstance(output, dict) and "execution_count" in output:
-                        output["execution_count"] = None
-        if "execution_count" in cell and not options.keep_count:
-            cell["execution_count"] = None
-        if "id" in cell and not options.keep_id:
-            cell["id"] = str(index)
-        for key in cell_keys:
-            _pop_path(cell, key)
-    nb["cells"] = cells
-    return nb
+    stripped["cells"] = [
+        _strip_cell(cell, index, keep_output, cell_keys, options)
+        for index, cell in enumerate(cells)
+    ]
+    return stripped
 
 
 def strip_text(text: str, options: StripOptions = StripOptions(), name: str = "<stdin>") -> str:
