@@ -286,3 +286,19 @@ def test_missing_summary_pandas_polars_parity(
     f = np.array([np.nan if v is None else v for v in data["f"]], dtype=float)
     row = a.set_index("column").loc["f"]
     assert row["n_missing"] == np.isnan(f).sum() and row["n_inf"] == np.isinf(f).sum()
+
+
+@given(
+    st.lists(
+        st.text(alphabet="销售额元中文数据 ()（）_-ABCabc123", min_size=1, max_size=10),
+        min_size=1,
+        max_size=5,
+    )
+)
+@settings(max_examples=60, deadline=None)
+def test_clean_column_names_keeps_every_cjk_character(names: list[str]) -> None:
+    out = _cols(clean_column_names(pl.DataFrame({f"{i}{n}": [0] for i, n in enumerate(names)})))
+    for name, cleaned in zip(names, out, strict=True):
+        cjk = [ch for ch in name if "\u4e00" <= ch <= "\u9fff"]
+        assert [ch for ch in cleaned if "\u4e00" <= ch <= "\u9fff"] == cjk
+        assert not set(cleaned) & set(" ()（）-")
