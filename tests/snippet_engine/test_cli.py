@@ -1,0 +1,219 @@
+"""The `toolkit snippet` commands end to end (through toolkit.cli.main.main)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from toolkit.cli.main import main
+from toolkit.snippets.library import load_library
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    try:
+        main(["snippet", *args])
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def lib(env, write_snippet):
+    write_snippet(
+        env["builtin"],
+        "cv/nms",
+        "Non-maximum suppression for boxes.",
+        "def nms(boxes, scores, iou_threshold=0.5):\n    return boxes\n",
+        tags="cv, detection, boxes",
+        requires="numpy",
+    )
+    write_snippet(
+        env["builtin"],
+        "torch/seed_everything",
+        "Seed Python, NumPy and torch.",
+        "import random\n\n\ndef seed_everything(seed):\n    random.seed(seed)\n",
+        tags="torch, reproducibility",
+    )
+    write_snippet(env["personal"], "cv/nms", "My faster NMS.", "def nms(b):\n    return b\n")
+    (env["builtin"] / "cv" / "bad.py").write_text("no_docstring = 1\n")
+    return env
+
+
+def test_list_json_and_shadowing(capsys, lib) -> None:
+    code, out, err = run(capsys, "list", "--json")
+    assert code == 0
+    rows = {r["name"]: r for r in json.loads(out)}
+    assert set(rows) == {"cv/nms", "torch/seed_everything"}
+    assert rows["cv/nms"]["origin"] == "personal" and rows["cv/nms"]["shadows"]
+    assert "bad.py" in err and "no module docstring" in err
+    code, out, _ = run(capsys, "list")
+    assert "shadows" in out
+    code, out, _ = run(capsys, "list", "--tag", "torch")
+    assert "torch/seed_everything" in out and "cv/nms" not in out
+
+
+def test_search_typo_and_json(capsys, lib) -> None:
+    code, out, _ = run(capsys, "search", "seed", "evrything", "--json")
+    assert code == 0
+    assert json.loads(out)[0]["name"] == "torch/seed_everything"
+    code, out, _ = run(capsys, "search", "zzzzqqq")
+    assert code == 0 and "no snippet matches" in out
+
+
+def test_show_plain(capsys, lib) -> None:
+    code, out, _ = run(capsys, "show", "torch/seed_everything")
+    assert code == 0 and "def seed_everything(seed):" in out
+
+
+def test_unknown_and_unsafe_names(capsys, lib) -> None:
+    code, _, err = run(capsys, "show", "torch/seed_everythin")
+    assert code == 2 and "did you mean torch/seed_everything" in err
+    code, _, err = run(capsys, "add", "../../etc/passwd")
+    assert code == 2 and "invalid snippet name" in err
+    assert "Traceback" not in err
+
+
+def test_add_status_update_diff_cycle(capsys, lib) -> None:
+    project = lib["project"]
+    code, out, _ = run(capsys, "add", "torch/seed_everything", "--to", "src")
+    assert code == 0 and "added torch/seed_everything v1" in out
+    copy = project / "src" / "seed_everything.py"
+    code, _, err = run(capsys, "add", "torch/seed_everything", "--to", "src")
+    assert code == 1 and "--force" in err
+    code, out, _ = run(capsys, "status", "--json")
+    assert [r["state"] for r in json.loads(out)] == ["untouched"]
+    copy.write_text(copy.read_text().replace("random.seed(seed)", "random.seed(seed + 1)"))
+    lib_file = lib["builtin"] / "torch" / "seed_everything.py"
+    lib_file.write_text(
+        lib_file.read_text()
+        .replace("version: 1", "version: 2")
+        .replace("random.seed(seed)", "random.seed(seed * 2)")
+    )
+    code, out, _ = run(capsys, "status", "--check")
+    assert code == 1 and "both" in out and "library v2" in out
+    code, out, _ = run(capsys, "diff", "torch/seed_everything")
+    assert code == 0 and "your edits" in out and "upstream changes" in out
+    code, out, err = run(capsys, "update", "--all")
+    assert code == 1 and "conflict" in out and "<<<<<<<" in err
+    assert "seed + 1" in copy.read_text() and "seed * 2" in copy.read_text()
+    code, _, err = run(capsys, "update")
+    assert code == 2
+
+
+def test_mark_diverged(capsys, lib) -> None:
+    run(capsys, "add", "cv/nms")
+    copy = lib["project"] / "nms.py"
+    code, out, _ = run(capsys, "mark-diverged", str(copy))
+    assert code == 0 and "marked cv/nms" in out
+    code, out, _ = run(capsys, "status", "--json")
+    assert json.loads(out)[0]["state"] == "diverged"
+
+
+def test_new_function_with_imports(capsys, lib) -> None:
+    src = lib["project"] / "helpers.py"
+    src.write_text(
+        "import json\nimport math\nfrom pathlib import Path\n\n"
+        "def load(path):\n    '''Load JSON from a path.'''\n"
+        "    return json.loads(Path(path).read_text())\n\n"
+        "def unrelated():\n    return math.pi\n"
+    )
+    code, _out, _ = run(capsys, "new", f"{src}:load", "--name", "utils/load_json", "--tag", "io")
+    assert code == 0
+    created = lib["personal"] / "utils" / "load_json.py"
+    text = created.read_text()
+    assert "import json" in text and "from pathlib import Path" in text
+    assert "import math" not in text and "unrelated" not in text
+    snippet = load_library().get("utils/load_json")
+    assert snippet.summary == "Load JSON from a path." and snippet.tags == ("io",)
+    ns: dict[str, object] = {}
+    exec(compile(text, str(created), "exec"), ns)
+    code, _, err = run(capsys, "new", f"{src}:load", "--name", "utils/load_json")
+    assert code == 1 and "exists" in err
+    code, _, err = run(capsys, "new", f"{src}:nope", "--name", "utils/x")
+    assert code == 2 and "nope" in err
+
+
+def test_promote_copy_to_personal_version(capsys, lib) -> None:
+    run(capsys, "add", "torch/seed_everything")
+    copy = lib["project"] / "seed_everything.py"
+    copy.write_text(copy.read_text().replace("random.seed(seed)", "random.seed(int(seed))"))
+    code, out, _ = run(capsys, "promote", str(copy))
+    assert code == 0 and "v2" in out
+    promoted = load_library().get("torch/seed_everything")
+    assert promoted.origin == "personal" and promoted.version == 2
+    assert "random.seed(int(seed))" in promoted.source
+    code, out, _ = run(capsys, "status", "--json")
+    assert [r["state"] for r in json.loads(out)] == ["untouched"]
+
+
+def test_harvest_notebook(capsys, lib) -> None:
+    nb = nbformat.v4.new_notebook()
+    tagged = nbformat.v4.new_code_cell(
+        "def scale(x):\n    '''Scale x.'''\n    return np.asarray(x) * K"
+    )
+    tagged.metadata["tags"] = ["snippet"]
+    nb.cells = [
+        nbformat.v4.new_code_cell("import numpy as np\nimport pandas as pd\n%matplotlib inline"),
+        nbformat.v4.new_markdown_cell("# snippet: not/code"),
+        nbformat.v4.new_code_cell(
+            "# snippet: utils/mean_of\ndef mean_of(xs):\n    '''Mean.'''\n    return np.mean(xs)"
+        ),
+        tagged,
+        nbformat.v4.new_code_cell("print(1)"),
+    ]
+    path = lib["project"] / "work.ipynb"
+    nbformat.write(nb, str(path))
+    code, out, _err = run(capsys, "harvest", str(path), "--json")
+    assert code == 0
+    rows = {r["name"]: r for r in json.loads(out)}
+    assert set(rows) == {"utils/mean_of", "harvested/scale"}
+    assert rows["harvested/scale"]["undefined"] == ["K"]
+    assert rows["utils/mean_of"]["undefined"] == []
+    text = (lib["personal"] / "utils" / "mean_of.py").read_text()
+    assert "import numpy as np" in text and "pandas" not in text and "requires: numpy" in text
+    assert load_library().get("utils/mean_of").summary == "Mean."
+
+
+def test_harvest_bad_notebook_is_named(capsys, lib) -> None:
+    bad = lib["project"] / "bad.ipynb"
+    bad.write_text("{not json")
+    code, _, err = run(capsys, "harvest", str(bad))
+    assert code == 1 and "bad.ipynb" in err
+
+
+def test_ipython_magic_sets_next_input(lib) -> None:
+    from toolkit import load_ipython_extension
+
+    class FakeShell:
+        def __init__(self) -> None:
+            self.magics: dict[str, object] = {}
+            self.next_input: str | None = None
+
+        def register_magic_function(self, func, magic_kind, magic_name):  # type: ignore[no-untyped-def]
+            assert magic_kind == "line"
+            self.magics[magic_name] = func
+
+        def set_next_input(self, text: str, replace: bool = False) -> None:
+            self.next_input = text
+
+    shell = FakeShell()
+    load_ipython_extension(shell)
+    shell.magics["snippet"]("torch/seed_everything")  # type: ignore[operator]
+    assert shell.next_input is not None and "def seed_everything" in shell.next_input
+
+
+def test_snippet_cli_import_is_light() -> None:
+    code = (
+        "import sys, toolkit.cli.snippet, toolkit.snippets.search, toolkit.snippets.update;"
+        "heavy = {'numpy', 'pandas', 'matplotlib', 'rich', 'nbformat', 'sklearn'};"
+        "heavy &= set(sys.modules);"
+        "print(sorted(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
