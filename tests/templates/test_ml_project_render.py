@@ -16,13 +16,17 @@ import json
 import os
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from toolkit.scaffold import create_project
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 FRAMEWORKS = ["scikit-learn", "PyTorch", "none"]
 PYTHONS = ["3.11", "3.12", "3.13", "3.10"]
@@ -71,7 +75,9 @@ def test_covering_set_covers_every_value_and_pair() -> None:
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[dict[str, str], Path]]:
     out = tmp_path_factory.mktemp("rendered")
-    return [(case, create_project("ml-project", out, no_input=True, context=case)) for case in CASES]
+    return [
+        (case, create_project("ml-project", out, no_input=True, context=case)) for case in CASES
+    ]
 
 
 def test_layout(rendered: list[tuple[dict[str, str], Path]]) -> None:
@@ -80,11 +86,23 @@ def test_layout(rendered: list[tuple[dict[str, str], Path]]) -> None:
         src = project / "src" / package
         for module in ["config", "data", "features", "predict", "plots", "models/train"]:
             assert (src / f"{module}.py").is_file(), (case, module)
-        for keep in ["data/raw", "data/interim", "data/processed", "data/external", "models",
-                     "reports/figures"]:
+        for keep in [
+            "data/raw",
+            "data/interim",
+            "data/processed",
+            "data/external",
+            "models",
+            "reports/figures",
+        ]:
             assert (project / keep / ".gitkeep").is_file()
-        for name in ["pyproject.toml", "README.md", "Makefile", ".gitignore", ".pre-commit-config.yaml",
-                     "configs/default.toml"]:
+        for name in [
+            "pyproject.toml",
+            "README.md",
+            "Makefile",
+            ".gitignore",
+            ".pre-commit-config.yaml",
+            "configs/default.toml",
+        ]:
             assert (project / name).is_file()
         assert not list(project.rglob("*{{*")), "unrendered template names"
 
