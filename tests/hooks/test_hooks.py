@@ -225,3 +225,27 @@ def test_filter_process_protocol_round_trip() -> None:
     cleaned = json.loads(results[0])
     assert all(c["outputs"] == [] for c in cleaned["cells"])
     assert results[1] == b"{nope"
+
+
+def test_strip_hook_nbstripout_style_options(tmp_path: Path) -> None:
+    nb = notebook([1, 2])
+    nb["cells"][0]["metadata"] = {"scrolled": True, "tags": ["scratch"], "mine": 1}
+    nb["cells"][1]["metadata"] = {"tags": ["debug"]}
+    nb["metadata"]["team"] = "x"
+    path = write(tmp_path / "o.ipynb", nb)
+    args = ["--keep-count", "--keep-metadata-keys", "scrolled", "--extra-keys"]
+    args += ["metadata.team cell.metadata.mine", str(path)]
+    assert strip.main(args) == 1
+    out = json.loads(path.read_text())
+    assert out["cells"][0]["execution_count"] == 1 and out["cells"][0]["outputs"] == []
+    assert out["cells"][0]["metadata"] == {"scrolled": True, "tags": ["scratch"]}
+    assert "team" not in out["metadata"]
+    assert strip.main(["--drop-tagged-cells", "scratch debug", str(path)]) == 1
+    assert json.loads(path.read_text())["cells"] == []
+
+
+def test_list_options_do_not_swallow_file_names(tmp_path: Path) -> None:
+    """pre-commit appends file names after `args:`; an option must take exactly one value."""
+    path = write(tmp_path / "s.ipynb", notebook([1]))
+    assert strip.main(["--drop-tagged-cells", "scratch", str(path)]) == 1
+    assert json.loads(path.read_text())["cells"][0]["outputs"] == []

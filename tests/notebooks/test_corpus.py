@@ -94,3 +94,39 @@ def test_corpus_round_trips_byte_for_byte_and_loses_no_source(
         second = copy_path.read_bytes()
         strip_file(copy_path)
         assert copy_path.read_bytes() == second, "idempotent"
+
+
+def test_intended_difference_drop_tagged_cells_honours_every_tag() -> None:
+    """nbstripout 0.9.1's lambda closes over the loop variable: only the last tag is dropped."""
+    pytest.importorskip("nbstripout")
+    import nbformat
+    from nbstripout._utils import strip_output
+
+    from toolkit.notebooks.strip import StripOptions
+
+    def cell(tag: str) -> dict:
+        return {
+            "cell_type": "code",
+            "id": tag,
+            "metadata": {"tags": [tag]},
+            "execution_count": None,
+            "outputs": [],
+            "source": tag,
+        }
+
+    raw = {
+        "cells": [cell("scratch"), cell("debug"), cell("keep")],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    theirs = strip_output(
+        nbformat.from_dict(copy.deepcopy(raw)),
+        keep_output=None,
+        keep_count=False,
+        keep_id=True,
+        drop_tagged_cells=["scratch", "debug"],
+    )
+    assert [c["id"] for c in theirs["cells"]] == ["scratch", "keep"]
+    ours = strip_notebook(raw, StripOptions(drop_tagged_cells=("scratch", "debug")))
+    assert [c["id"] for c in ours["cells"]] == ["keep"]

@@ -35,6 +35,7 @@ def nb() -> None:
 @click.option("--extra-keys", multiple=True, metavar="KEY", help="Also remove this key.")
 @click.option("--drop-empty-cells", is_flag=True, help="Remove cells with no source.")
 @click.option("--drop-tagged-cells", multiple=True, metavar="TAG", help="Remove cells tagged TAG.")
+@click.option("--strip-init-cells", is_flag=True, help="Also strip cells marked init_cell.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context
 def strip(
@@ -48,6 +49,7 @@ def strip(
     extra_keys: tuple[str, ...],
     drop_empty_cells: bool,
     drop_tagged_cells: tuple[str, ...],
+    strip_init_cells: bool,
     as_json: bool,
 ) -> None:
     """Strip outputs, execution counts and volatile metadata from notebooks in place.
@@ -66,6 +68,7 @@ def strip(
         keep_metadata=keep_metadata,
         drop_empty_cells=drop_empty_cells,
         drop_tagged_cells=drop_tagged_cells,
+        strip_init_cells=strip_init_cells,
     )
     results = strip_files(_paths(paths), options, check=check)
     if as_json:

@@ -20,22 +20,31 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--keep-output", action="store_true", help="keep every cell's outputs")
     parser.add_argument("--keep-count", action="store_true", help="keep execution counts")
     parser.add_argument("--renumber-ids", action="store_true", help="ids '0','1',… (nbstripout)")
+    # One value per option (repeatable, space-separated lists allowed, as nbstripout does):
+    # nargs="+" would swallow the file names pre-commit appends after the hook's args.
     parser.add_argument(
         "--keep-metadata",
-        nargs="+",
+        "--keep-metadata-keys",  # nbstripout's name
+        action="append",
         default=[],
-        metavar="KEY",
-        help="keep these volatile keys (e.g. metadata.widgets, collapsed)",
+        metavar="KEYS",
+        help="keep these volatile keys (e.g. 'metadata.widgets collapsed'); repeatable",
     )
     parser.add_argument(
         "--extra-keys",
-        nargs="+",
+        action="append",
         default=[],
-        metavar="KEY",
-        help="also remove these keys (metadata.foo, cell.metadata.bar)",
+        metavar="KEYS",
+        help="also remove these keys ('metadata.foo cell.metadata.bar'); repeatable",
     )
-    parser.add_argument("--drop-empty-cells", action="store_true")
-    parser.add_argument("--drop-tagged-cells", nargs="+", default=[], metavar="TAG")
+    parser.add_argument("--drop-empty-cells", action="store_true", help="remove empty cells")
+    parser.add_argument(
+        "--drop-tagged-cells",
+        action="append",
+        default=[],
+        metavar="TAGS",
+        help="remove cells with any of these tags ('scratch debug'); repeatable",
+    )
     parser.add_argument("--strip-init-cells", action="store_true")
     return parser
 
