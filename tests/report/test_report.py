@@ -40,8 +40,7 @@ def _notebook() -> nbformat.NotebookNode:
         nbformat.v4.new_markdown_cell("## Results"),
         nbformat.v4.new_code_cell("print('ALPHA_IS', alpha * 10, type(alpha).__name__, label)"),
         nbformat.v4.new_code_cell(
-            "import matplotlib.pyplot as plt\n"
-            "fig, ax = plt.subplots()\nax.plot([0, 1, alpha])\nplt.show()"
+            "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([0, 1, alpha])"
         ),
         nbformat.v4.new_code_cell("print('SECRET_OUTPUT')", metadata={"tags": ["hide-output"]}),
         nbformat.v4.new_code_cell("print('HIDDEN_CELL_OUTPUT')", metadata={"tags": ["hide-cell"]}),
@@ -144,6 +143,7 @@ def test_code_hidden_by_default_and_tags(failing_run: Any) -> None:
     assert "TAGGED_SHOWN" in text
     assert "SECRET_OUTPUT" not in text  # hide-output (and its hidden code) gone
     assert "HIDDEN_CELL_OUTPUT" not in text  # hide-cell gone entirely
+    assert "Line2D at 0x" not in text  # object reprs are noise in a results report
     assert "Parameters injected by" not in text
 
 

@@ -7,6 +7,7 @@ Example:
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +71,7 @@ def report(
 
     Each report gets a header (notebook, parameters, date, duration, git commit, Python and
     package versions) and a table of contents. Cell tags: show-code, hide-output, hide-cell.
-    Several notebooks also get an index.html in the output directory. Exit 1 when a cell
+    An index.html linking the reports goes to -o DIR (or beside several notebooks). Exit 1 when a cell
     fails (the report still shows the error) or a notebook is invalid.
     """
     from toolkit.errors import ToolkitError, UsageError
@@ -106,8 +107,11 @@ def report(
             if res.failed:
                 click.echo(f"{path}: failed at {res.failures[0].describe()}", err=True)
     index = None
-    if len(notebooks) > 1 and results and fmt == "html":
-        index = write_index(results, output_dir or Path.cwd())
+    # An index is the entry point for a set of reports: always in -o DIR; without -o only for
+    # several notebooks, beside them (their common folder).
+    if results and fmt == "html" and (output_dir is not None or len(notebooks) > 1):
+        where = output_dir or Path(os.path.commonpath([p.resolve().parent for p in notebooks]))
+        index = write_index(results, where)
     if as_json:
         echo_json(
             {

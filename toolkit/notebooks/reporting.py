@@ -342,6 +342,7 @@ def _apply_tags(nb: NotebookNode, show_code: bool) -> None:
         if cell.cell_type == "code":
             if "hide-output" in tags or "remove-output" in tags:
                 cell.outputs = []
+            cell.outputs = [out for out in cell.outputs if not _is_object_repr(out)]
             visible = (show_code or "show-code" in tags) and "hide-code" not in tags
             if "injected-parameters" in tags:
                 visible = show_code  # the header lists the parameters already
@@ -354,6 +355,17 @@ def _apply_tags(nb: NotebookNode, show_code: bool) -> None:
                     continue  # nothing left to show: no empty boxes in the report
         kept.append(cell)
     nb.cells = kept
+
+
+_OBJECT_REPR = re.compile(r"^[\[(]?<[\w.]+(?: object)? at 0x[0-9a-fA-F]+>")
+
+
+def _is_object_repr(out: NotebookNode) -> bool:
+    """``[<matplotlib.lines.Line2D at 0x7f..>]`` and the like: noise for a reader of results."""
+    if out.get("output_type") != "execute_result":
+        return False
+    data = out.get("data", {})
+    return set(data) == {"text/plain"} and bool(_OBJECT_REPR.match(str(data["text/plain"])))
 
 
 def _versions() -> str:
