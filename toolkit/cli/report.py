@@ -71,8 +71,8 @@ def report(
 
     Each report gets a header (notebook, parameters, date, duration, git commit, Python and
     package versions) and a table of contents. Cell tags: show-code, hide-output, hide-cell.
-    An index.html linking the reports goes to -o DIR (or beside several notebooks). Exit 1 when a cell
-    fails (the report still shows the error) or a notebook is invalid.
+    An index.html linking the reports goes to -o DIR (or beside several notebooks).
+    Exit 1 when a cell fails (the report still shows the error) or a notebook is invalid.
     """
     from toolkit.errors import ToolkitError, UsageError
     from toolkit.notebooks.reporting import parse_parameter, report, write_index
