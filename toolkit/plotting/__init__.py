@@ -2,7 +2,8 @@
 
 Every function takes the data first and keyword options after, accepts ``ax=`` and returns the
 ``Axes`` (a ``Figure`` for multi-panel plots). Nothing here calls ``plt.show()`` or changes
-rcParams, except ``use_style()`` and the ``style()`` context manager.
+rcParams, except ``use_style()`` and the ``style()`` context manager. Large inputs are reduced
+(binning, sampling, LTTB curve downsampling) and the figure says so in a small grey note.
 
 >>> from toolkit import plotting as tp
 >>> ax = tp.class_balance(["a", "b", "b"])
@@ -18,19 +19,50 @@ from toolkit.plotting.data import (
     missing_matrix,
     scatter_matrix,
 )
+from toolkit.plotting.metrics import (
+    calibration,
+    confusion_matrix,
+    cumulative_gain,
+    feature_importance,
+    learning_curve,
+    precision_recall,
+    predicted_vs_actual,
+    residuals,
+    roc,
+    threshold_metrics,
+    validation_curve,
+)
 from toolkit.plotting.save import save_figure
 from toolkit.plotting.style import CJKFontNotFoundError, find_cjk_font, style, use_style
+from toolkit.plotting.training import compare_runs, lr_schedule, training_curves
+from toolkit.plotting.vision import draw_boxes, image_grid
 
 __all__ = [
     "CJKFontNotFoundError",
+    "calibration",
     "class_balance",
+    "compare_runs",
+    "confusion_matrix",
     "correlation_heatmap",
+    "cumulative_gain",
     "distribution",
+    "draw_boxes",
     "embedding_scatter",
+    "feature_importance",
     "find_cjk_font",
+    "image_grid",
+    "learning_curve",
+    "lr_schedule",
     "missing_matrix",
+    "precision_recall",
+    "predicted_vs_actual",
+    "residuals",
+    "roc",
     "save_figure",
     "scatter_matrix",
     "style",
+    "threshold_metrics",
+    "training_curves",
     "use_style",
+    "validation_curve",
 ]
