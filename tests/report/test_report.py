@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from toolkit.cli.main import cli
-from toolkit.errors import InvalidNotebookError, UsageError
+from toolkit.errors import InvalidNotebookError, ToolkitError, UsageError
 from toolkit.notebooks.reporting import parse_parameter, report
 
 PNG_1PX = (
@@ -31,7 +31,11 @@ PNG_1PX = (
 
 def _notebook() -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "some-other-kernel", "display_name": "x", "language": "py"}
+    nb.metadata["kernelspec"] = {
+        "name": "some-other-kernel",
+        "display_name": "x",
+        "language": "python",
+    }
     nb.cells = [
         nbformat.v4.new_markdown_cell("# 模型报告 Model report\n\nIntro."),
         nbformat.v4.new_code_cell(
@@ -262,6 +266,12 @@ def test_usage_errors(tmp_path: Path) -> None:
     assert isinstance(res.exception, UsageError) and "--execute" in str(res.exception)
     with pytest.raises(InvalidNotebookError, match=r"missing\.ipynb"):
         report(tmp_path / "missing.ipynb")
+    r_nb = nbformat.v4.new_notebook(
+        metadata={"kernelspec": {"name": "ir", "display_name": "R", "language": "R"}}
+    )
+    nbformat.write(r_nb, tmp_path / "r.ipynb")
+    with pytest.raises(ToolkitError, match=r"r\.ipynb: a R notebook"):
+        report(tmp_path / "r.ipynb", execute=True)
     with pytest.raises(UsageError, match="format"):
         report(tmp_path / "e.ipynb", fmt="pdf")
     assert not list(tmp_path.glob("*.html"))

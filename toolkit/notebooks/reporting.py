@@ -41,7 +41,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from toolkit._io import atomic_write_bytes, atomic_write_text
-from toolkit.errors import InvalidNotebookError, UsageError
+from toolkit.errors import InvalidNotebookError, ToolkitError, UsageError
 
 __all__ = ["CellFailure", "ReportResult", "parse_parameter", "report", "write_index"]
 
@@ -158,6 +158,7 @@ def report(
     when = dt.datetime.now().astimezone()
     failures: list[CellFailure] = []
     if execute:
+        _require_python(nb, source)
         origin = _inject_parameters(nb, params)
         failures = _execute(nb, source, origin, timeout)
     duration = time.monotonic() - started
@@ -192,6 +193,19 @@ def _read(source: Path) -> NotebookNode:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InvalidNotebookError(f"{source}: not a valid notebook ({reason})") from None
     return cast(NotebookNode, nb)
+
+
+def _require_python(nb: NotebookNode, source: Path) -> None:
+    """The kernel is this Python: refuse an R/Julia notebook instead of failing on cell 1."""
+    meta = nb.get("metadata", {})
+    language = meta.get("kernelspec", {}).get("language") or meta.get("language_info", {}).get(
+        "name"
+    )
+    if language and str(language).lower() not in {"python", "python3", "ipython"}:
+        raise ToolkitError(
+            f"{source}: a {language} notebook; --execute runs Python only "
+            "(render it without --execute, with its saved outputs)"
+        )
 
 
 def _tags(cell: NotebookNode) -> set[str]:
