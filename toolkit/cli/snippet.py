@@ -98,10 +98,13 @@ def list_cmd(tags: tuple[str, ...], as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def search(query: tuple[str, ...], limit: int, as_json: bool) -> None:
     """Search names, tags, summaries and code (typo-tolerant, best first)."""
-    from toolkit.snippets.search import cached_index
+    from toolkit.snippets.library import default_roots
+    from toolkit.snippets.search import index_for_roots
 
-    library = _library()
-    hits = cached_index(list(library)).search(" ".join(query), limit=limit)
+    index, malformed = index_for_roots(default_roots())
+    for problem in malformed:
+        click.echo(f"toolkit: warning: skipped malformed snippet {problem}", err=True)
+    hits = index.search(" ".join(query), limit=limit)
     if as_json:
         echo_json([hit.__dict__ for hit in hits])
         return

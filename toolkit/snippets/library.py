@@ -36,7 +36,7 @@ from toolkit.snippets.model import (
 )
 
 _CACHE_VERSION = 1
-_SKIP_DIRS = {"__pycache__", ".git", ".ipynb_checkpoints"}
+SKIP_DIRS = {"__pycache__", ".git", ".ipynb_checkpoints"}
 
 
 def builtin_dir() -> Path:
@@ -46,9 +46,10 @@ def builtin_dir() -> Path:
     return data_dir("snippets")
 
 
-def _iter_files(root: Path) -> Iterator[tuple[str, Path]]:
+def iter_snippet_files(root: Path) -> Iterator[tuple[str, Path]]:
+    """``(name, path)`` of every candidate snippet file under ``root``, sorted."""
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
         for filename in sorted(filenames):
             if filename.endswith(".py") and not filename.startswith(("_", ".")):
                 path = Path(dirpath) / filename
@@ -72,7 +73,7 @@ def _load_root(root: Path, origin: str, use_cache: bool) -> tuple[list[Snippet],
     snippets: list[Snippet] = []
     malformed: list[str] = []
     fresh: dict[str, Any] = {}
-    for name, path in _iter_files(root):
+    for name, path in iter_snippet_files(root):
         try:
             st = path.stat()
             key = [st.st_mtime_ns, st.st_size]

@@ -21,18 +21,24 @@ from __future__ import annotations
 import bisect
 import contextlib
 import hashlib
+import marshal
+import os
 import pickle
 import re
 import zlib
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from toolkit.snippets.model import Snippet
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+|[\u3400-\u9fff]+")
-_FIELD_WEIGHTS = {"name": 6.0, "tags": 5.0, "summary": 3.0, "description": 1.5, "code": 1.0}
-_INDEX_VERSION = 1
+# Weights in half-points, so a posting list packs into bytes (one byte per weight).
+_FIELD_WEIGHTS = {"name": 12, "tags": 10, "summary": 6, "description": 3, "code": 2}
+_INDEX_VERSION = 2
 _MAX_EXPANSIONS = 40
 _RELATIVE_FLOOR = 0.2
 
@@ -71,7 +77,8 @@ class SearchIndex:
     """The inverted index; build with ``SearchIndex.build(snippets)``."""
 
     docs: list[tuple[str, str, tuple[str, ...], str]] = field(default_factory=list)
-    postings: dict[str, dict[int, float]] = field(default_factory=dict)
+    # word -> (doc ids packed as array('I') bytes, one weight byte per doc id)
+    postings: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
     vocab: list[str] = field(default_factory=list)
     deletes: dict[str, list[str]] = field(default_factory=dict)
     trigrams: dict[str, list[str]] = field(default_factory=dict)
@@ -80,7 +87,7 @@ class SearchIndex:
     def build(cls, snippets: Iterable[Snippet]) -> SearchIndex:
         """Index ``snippets`` (name, tags, summary, description and code identifiers)."""
         index = cls()
-        postings: dict[str, dict[int, float]] = defaultdict(dict)
+        postings: dict[str, dict[int, int]] = defaultdict(dict)
         for doc_id, s in enumerate(snippets):
             index.docs.append((s.name, s.summary, s.tags, s.origin))
             fields = {
@@ -95,9 +102,12 @@ class SearchIndex:
                 for w in set(field_words):
                     entry = postings[w]
                     # A word counts once per snippet, at its best field's weight.
-                    if entry.get(doc_id, 0.0) < weight:
+                    if entry.get(doc_id, 0) < weight:
                         entry[doc_id] = weight
-        index.postings = dict(postings)
+        index.postings = {
+            w: (array("I", entry.keys()).tobytes(), bytes(entry.values()))
+            for w, entry in postings.items()
+        }
         index.vocab = sorted(postings)
         deletes: dict[str, list[str]] = defaultdict(list)
         trigrams: dict[str, list[str]] = defaultdict(list)
@@ -156,8 +166,11 @@ class SearchIndex:
         for term in terms:
             best: dict[int, float] = {}
             for w, sim in self._expand(term).items():
-                for doc_id, weight in self.postings[w].items():
-                    value = sim * weight
+                packed_ids, weights = self.postings[w]
+                ids = array("I")
+                ids.frombytes(packed_ids)
+                for doc_id, weight in zip(ids, weights, strict=True):
+                    value = sim * weight / 2
                     if value > best.get(doc_id, 0.0):
                         best[doc_id] = value
             for doc_id, value in best.items():
@@ -180,6 +193,62 @@ class SearchIndex:
             Hit(name, round(-neg, 3), *self.docs[doc_id][1:])
             for neg, name, doc_id in ranked[:limit]
         ]
+
+
+def _as_builtins(index: SearchIndex) -> Any:
+    return (index.docs, index.postings, index.vocab, index.deletes, index.trigrams)
+
+
+def _stat_tree(directory: str, out: list[str]) -> None:
+    """Append ``path mtime size`` for candidate snippet files (same rules as the library)."""
+    from toolkit.snippets.library import SKIP_DIRS
+
+    try:
+        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            if entry.name not in SKIP_DIRS:
+                _stat_tree(entry.path, out)
+        elif entry.name.endswith(".py") and not entry.name.startswith("_"):
+            with contextlib.suppress(OSError):
+                st = entry.stat()
+                out.append(f"{entry.path}\0{st.st_mtime_ns}\0{st.st_size}")
+
+
+def index_for_roots(roots: list[tuple[Path, str]]) -> tuple[SearchIndex, list[str]]:
+    """The search index over ``roots`` plus malformed-file messages, without parsing files.
+
+    The fast path of ``toolkit snippet search``: a walk that only stats the files gives a
+    fingerprint (paths, mtimes, sizes); when it matches the cached one, the index is loaded with
+    ``marshal`` (several times faster than pickle for plain dicts and lists) and no snippet file
+    is read. Otherwise the library is loaded and the index rebuilt and cached.
+    """
+    from toolkit.snippets.config import cache_dir
+    from toolkit.snippets.library import Library
+
+    parts: list[str] = [str(_INDEX_VERSION)]
+    for root, origin in roots:
+        parts.append(f"{root}\0{origin}")
+        _stat_tree(str(root), parts)
+    fp = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
+    path = cache_dir() / "search-index.marshal"
+    with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
+        cached_fp, malformed, data = marshal.loads(path.read_bytes())
+        if cached_fp == fp:
+            docs, postings, vocab, deletes, trigrams = data
+            return SearchIndex(docs, postings, vocab, deletes, trigrams), list(malformed)
+    library = Library.from_roots(roots)
+    index = SearchIndex.build(library)
+    with contextlib.suppress(OSError, ValueError):
+        from toolkit._io import atomic_write_bytes
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(path, marshal.dumps((fp, library.malformed, _as_builtins(index))))
+    return index, library.malformed
 
 
 def fingerprint(snippets: Iterable[Snippet]) -> str:
