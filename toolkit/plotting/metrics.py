@@ -798,7 +798,7 @@ def validation_curve(
     """Training and validation score against a hyper-parameter (mean ± std over folds), with
     the best validation value marked. Log x-axis by default when the range spans >= 2 decades.
 
-    >>> ax = validation_curve([0.1, 1, 10], [[0.9]] * 3, [[0.5], [0.8], [0.6]], param_name="C")
+    >>> ax = validation_curve([1, 2, 3], [[0.9]] * 3, [[0.5], [0.8], [0.6]], param_name="k")
     >>> ax.get_xscale()
     'linear'
     """

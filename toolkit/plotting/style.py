@@ -50,14 +50,21 @@ def find_cjk_font() -> str | None:
     for name in CJK_FONTS:
         if name in installed:
             return name
-    # Fonts installed after matplotlib built its cache: ask fontconfig-style lookups by family.
+    # A font installed after matplotlib built its cache is not in ttflist: look for likely CJK
+    # font files on the system and register them (in memory only; the cache file is untouched).
+    hints = ("cjk", "wqy", "wenquanyi", "sourcehan", "droidsansfallback", "msyh", "pingfang",
+             "simhei", "sarasa", "notosanssc", "hiragino", "uming")  # fmt: skip
+    for path in font_manager.findSystemFonts():
+        flat = path.lower().replace("-", "").replace("_", "").replace(" ", "")
+        if any(h in flat for h in hints):
+            try:
+                font_manager.fontManager.addfont(path)
+            except (OSError, RuntimeError, ValueError):
+                continue
+    installed = {f.name for f in font_manager.fontManager.ttflist}
     for name in CJK_FONTS:
-        try:
-            path = font_manager.findfont(name, fallback_to_default=False)
-        except ValueError:
-            continue
-        font_manager.fontManager.addfont(path)
-        return name
+        if name in installed:
+            return name
     return None
 
 
@@ -118,7 +125,9 @@ def style_params(*, cjk: bool = False, context: str = "notebook") -> dict[str, A
             )
         # matplotlib >= 3.6 falls back per glyph through this list: Latin text keeps DejaVu Sans
         # (which also has the proper minus sign), Han characters come from the CJK font.
-        params["font.family"] = ["sans-serif"]
+        # The families must be listed in font.family itself: a generic "sans-serif" entry
+        # resolves to one font only, so there would be no per-glyph fallback.
+        params["font.family"] = ["DejaVu Sans", font]
         params["font.sans-serif"] = ["DejaVu Sans", font]
         params["axes.unicode_minus"] = True
     return params
