@@ -206,8 +206,10 @@ def test_metadata_header_and_toc(project: Path, failing_run: Any) -> None:
 def test_invalid_notebook_named_others_processed(tmp_path: Path) -> None:
     good = tmp_path / "good.ipynb"
     nb = nbformat.v4.new_notebook()
+    (tmp_path / "img").mkdir()
+    (tmp_path / "img" / "dot.png").write_bytes(base64.b64decode(PNG_1PX))
     nb.cells = [
-        nbformat.v4.new_markdown_cell("# Title"),
+        nbformat.v4.new_markdown_cell("# Title\n\n![dot](img/dot.png) costs $5 or $6"),
         nbformat.v4.new_code_cell(
             "plot()",
             outputs=[nbformat.v4.new_output("display_data", data={"image/png": PNG_1PX})],
@@ -226,7 +228,10 @@ def test_invalid_notebook_named_others_processed(tmp_path: Path) -> None:
     assert 'href="good.html"' in index and "bad.ipynb" not in index
     assert bad.read_text(encoding="utf-8") == '{"cells": ['
     page = (out / "good.html").read_text(encoding="utf-8")
-    assert f"data:image/png;base64,{PNG_1PX}" in page
+    # Both the output figure and the markdown image are embedded; no MathJax for "$5 or $6".
+    assert page.count(f"data:image/png;base64,{PNG_1PX}") == 2
+    assert "img/dot.png" not in page
+    assert "mathjax" not in page.lower()
     assert "not executed" in page
 
 

@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -173,7 +174,7 @@ def report(
     meta = _metadata(source, result, when)
     _apply_tags(nb, show_code)
     if fmt == "html":
-        atomic_write_text(result.output, _render_html(nb, meta, failures))
+        atomic_write_text(result.output, _render_html(nb, meta, source))
     else:
         _write_markdown(nb, meta, result.output)
     return result
@@ -187,11 +188,26 @@ def _read(source: Path) -> NotebookNode:
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidNotebookError(f"{source}: cannot read ({exc})") from None
     try:
-        nb = nbformat.reads(text, as_version=4)  # type: ignore[no-untyped-call]
-        nbformat.validate(nb)
-    except Exception as exc:  # nbformat raises JSON, validation and key errors alike
+        # No strict schema validation: Jupyter opens notebooks with small schema slips (cell
+        # ids in a 4.4 file, ...) and so should we; what the report needs is checked below.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            nb = nbformat.reads(text, as_version=4)  # type: ignore[no-untyped-call]
+        cells = nb["cells"]
+        if not isinstance(cells, list) or not all(
+            isinstance(c, dict) and c.get("cell_type") and "source" in c for c in cells
+        ):
+            raise ValueError("'cells' must be a list of cells with cell_type and source")
+    except Exception as exc:  # nbformat raises JSON, conversion and key errors alike
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InvalidNotebookError(f"{source}: not a valid notebook ({reason})") from None
+    # Widgets need JavaScript from a CDN, so a self-contained report cannot run them; their
+    # text fallback is shown. (Partial widget metadata also crashes nbconvert's filter.)
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        cell.setdefault("metadata", {})
+        if cell.cell_type == "code":
+            cell.setdefault("outputs", [])
     return cast(NotebookNode, nb)
 
 
@@ -436,11 +452,15 @@ def _metadata(source: Path, result: ReportResult, when: dt.datetime) -> dict[str
     return {"title": source.stem, "rows": rows, "status": status, "failed": result.failed}
 
 
+_MATH = re.compile(r"\$\$.+?\$\$|(?<![\\$\w])\$[^\s$][^$\n]*?(?<=[^\s\\])\$(?!\w)|\\begin\{", re.S)
+
+
 def _has_math(nb: NotebookNode) -> bool:
-    return any(c.cell_type == "markdown" and "$" in c.source for c in nb.cells)
+    """Load MathJax (from a CDN) only for TeX; a lone ``$`` in prose or shell does not count."""
+    return any(c.cell_type == "markdown" and _MATH.search(c.source) for c in nb.cells)
 
 
-def _render_html(nb: NotebookNode, meta: dict[str, Any], failures: Sequence[CellFailure]) -> str:
+def _render_html(nb: NotebookNode, meta: dict[str, Any], source: Path) -> str:
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(  # type: ignore[no-untyped-call]
@@ -450,7 +470,11 @@ def _render_html(nb: NotebookNode, meta: dict[str, Any], failures: Sequence[Cell
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
-    resources = {"toolkit": meta | {"has_math": _has_math(nb)}}
+    resources = {
+        "toolkit": meta | {"has_math": _has_math(nb)},
+        # Where markdown images like ![](images/x.png) are found, to embed them.
+        "metadata": {"path": str(source.parent), "name": source.stem},
+    }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     return body.replace("<!--toolkit-toc-->", _toc(body), 1)
 
