@@ -47,25 +47,23 @@ def test_wheel_contains_templates_and_snippets(wheel: Path) -> None:
 
 
 def test_toolkit_new_from_installed_wheel(wheel: Path, tmp_path: Path) -> None:
+    """pip installs the wheel and its declared dependencies (from the configured index/mirror)
+    into a fresh venv; a dependency missing from pyproject.toml would make this fail."""
     venv = tmp_path / "venv"
-    # A fresh environment; its dependencies come from this one (no download), the toolkit from
-    # the wheel only: the checkout is not on its path.
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    python = venv / "bin" / "python"
-    purelib = subprocess.run(
-        [python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-        check=True,
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    bin_dir = venv / "bin"
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
+    install = subprocess.run(
+        [bin_dir / "python", "-m", "pip", "install", "-q", str(wheel)],
         capture_output=True,
         text=True,
-    ).stdout.strip()
-    with zipfile.ZipFile(wheel) as archive:
-        archive.extractall(purelib)
-    deps = [p for p in sys.path if p.endswith("site-packages")]
-    (Path(purelib) / "_deps.pth").write_text("\n".join(deps) + "\n")
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        env=env,
+        timeout=600,
+    )
+    assert install.returncode == 0, install.stderr[-3000:]
     where = subprocess.run(
         [
-            python,
+            bin_dir / "python",
             "-c",
             "import toolkit, toolkit._resources as r; print(toolkit.__file__);"
             "print(r.data_dir('templates'))",
@@ -76,13 +74,20 @@ def test_toolkit_new_from_installed_wheel(wheel: Path, tmp_path: Path) -> None:
         cwd=tmp_path,
         env=env,
     ).stdout.split()
-    assert where[0].startswith(purelib) and where[1] == f"{purelib}/toolkit/_data/templates"
+    assert where[0].startswith(str(venv)), "toolkit imported from outside the fresh venv"
+    assert where[1].endswith("site-packages/toolkit/_data/templates")
+    # The console scripts the generated project's pre-commit hooks call are installed too.
+    for script in ["toolkit", "toolkit-strip-notebook", "toolkit-forbid-data-files"]:
+        assert (bin_dir / script).is_file(), script
     result = subprocess.run(
-        [python, "-m", "toolkit", "new", "--no-input", "project_name=From Wheel"],
+        [bin_dir / "toolkit", "new", "--no-input", "project_name=From Wheel", "--json"],
         capture_output=True,
         text=True,
         cwd=tmp_path,
         env=env,
     )
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "from-wheel" / "src" / "from_wheel" / "models" / "train.py").is_file()
+    project = tmp_path / "from-wheel"
+    assert (project / "src" / "from_wheel" / "models" / "train.py").is_file()
+    assert (project / "notebooks" / "01-starter-baseline.ipynb").is_file()
+    assert str(project) in result.stdout

@@ -9,6 +9,12 @@ PACKAGE = "{{ cookiecutter.package_name }}"
 LICENSE = "{{ cookiecutter.license }}"
 NOTEBOOKS = "{{ cookiecutter.notebooks }}" == "yes"
 CI = "{{ cookiecutter.ci }}"
+# The framework-free variant has no scikit-learn, so its starter data is a seeded synthetic set.
+DATA = (
+    "a seeded synthetic dataset"
+    if "{{ cookiecutter.ml_framework }}" == "none"
+    else "a dataset that scikit-learn ships (breast cancer)"
+)
 
 
 def remove(relative: str) -> None:
@@ -23,14 +29,16 @@ def starter_notebook() -> dict:
     """The starter notebook as nbformat 4 JSON, saved without outputs (the hooks keep it so)."""
     cells = [
         ("markdown", [], "# Starter: train and evaluate a baseline\n\n"
-         "Runs top to bottom on a dataset that scikit-learn ships, so it works offline. "
+         f"Runs top to bottom on {DATA}, so it works offline. "
          "Parameters live in the cell tagged `parameters` (papermill convention); "
          "`toolkit report --execute -p test_size=0.3` overrides them."),
         ("code", ["parameters"], "test_size = 0.25\nrandom_state = 0"),
-        ("code", [], f"from {PACKAGE}.config import Config\n"
+        # `%matplotlib inline` so figures are kept in the outputs even when MPLBACKEND=Agg is set.
+        ("code", [], "%matplotlib inline\nimport pandas as pd\n\n"
+         f"from {PACKAGE}.config import Config\n"
          f"from {PACKAGE}.data import load_dataset, split_dataset\n"
          f"from {PACKAGE}.models.train import train\n"
-         f"from {PACKAGE}.plots import plot_confusion\n"
+         f"from {PACKAGE}.plots import plot_confusion, save_figure\n"
          f"from {PACKAGE}.predict import evaluate"),
         ("markdown", [], "## Data"),
         ("code", [], "config = Config(test_size=test_size, random_state=random_state)\n"
@@ -40,9 +48,10 @@ def starter_notebook() -> dict:
         ("markdown", [], "## Model"),
         ("code", [], "model = train(X_train, y_train, config)\n"
          "metrics = evaluate(model, X_test, y_test)\n"
-         "metrics"),
+         "pd.DataFrame([metrics], index=[type(model).__name__]).round(3)"),
         ("markdown", [], "## Errors by class"),
-        ("code", [], "ax = plot_confusion(model, X_test, y_test)"),
+        ("code", [], "ax = plot_confusion(model, X_test, y_test)\n"
+         "save_figure(ax.figure, \"confusion\")"),
     ]
     return {
         "cells": [
