@@ -217,3 +217,14 @@ def test_snippet_cli_import_is_light() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_new_from_stamped_copy_drops_markers(capsys, lib) -> None:
+    run(capsys, "add", "torch/seed_everything")
+    copy = lib["project"] / "seed_everything.py"
+    code, _, _ = run(capsys, "new", str(copy), "--name", "mine/seed")
+    assert code == 0
+    text = (lib["personal"] / "mine" / "seed.py").read_text()
+    assert "# >>> snippet" not in text and "# <<< snippet" not in text
+    assert "def seed_everything" in text
+    assert not [line for line in text.splitlines() if line != line.rstrip()]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
+from toolkit.snippets.stamp import same_code
 from toolkit.snippets.status import CopyStatus
 
 
@@ -71,4 +72,12 @@ def views_for(copy: CopyStatus) -> list[DiffView]:
     """The three views for one stamped copy."""
     library = copy.library.source if copy.library is not None else None
     label = f"{copy.path}:{copy.block.start + 1}"
-    return three_way_views(copy.base, copy.block.body, library, label=label)
+    views = three_way_views(copy.base, copy.block.body, library, label=label)
+    pairs = [(copy.base, copy.block.body), (copy.base, library), (copy.block.body, library)]
+    # Say when a textual difference is formatting only (status ignores those).
+    return [
+        DiffView(f"{v.title} (formatting only)", v.diff)
+        if v.diff and a is not None and b is not None and same_code(a, b)
+        else v
+        for v, (a, b) in zip(views, pairs, strict=True)
+    ]

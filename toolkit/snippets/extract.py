@@ -147,9 +147,10 @@ def make_snippet_text(
 ) -> str:
     """A snippet file: docstring with metadata, then ``imports``, then ``code``."""
     summary = summary.strip().splitlines()[0] if summary.strip() else "TODO: one-line summary."
+    tag_line = ("tags: " + ", ".join(tags)).rstrip()
     header = (
         f'"""{summary}\n\n'
-        f"tags: {', '.join(tags)}\n"
+        f"{tag_line}\n"
         f"requires: {', '.join(requires) if requires else 'none'}\n"
         f"version: {version}\n"
         '"""\n\n'

@@ -41,6 +41,7 @@ from toolkit.snippets.stamp import (
     read_source,
     render_block,
     replace_block,
+    strip_markers,
     write_source,
 )
 
@@ -86,6 +87,10 @@ def new_snippet(
     """Add ``file`` (or its ``function``) to the personal library as ``name``; return the path."""
     name = validate_name(name)
     source, _ = read_source(file)
+    # A stamped copy's markers must not travel into the library (they would nest on `add`).
+    source = strip_markers(source)
+    if not tags and "/" in name:
+        tags = [name.split("/")[0]]  # the topic is the least a tag line can say
     try:
         ast.parse(source)
     except SyntaxError as exc:

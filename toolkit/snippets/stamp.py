@@ -132,6 +132,16 @@ def find_blocks(text: str, *, where: str = "<text>") -> list[Block]:
     return blocks
 
 
+def strip_markers(text: str) -> str:
+    """``text`` without stamp marker lines (the code between them is kept).
+
+    >>> strip_markers("# >>> snippet a/b v1 sha256:00\\nx = 1\\n# <<< snippet a/b\\n")
+    'x = 1\\n'
+    """
+    lines = text.split("\n")
+    return "\n".join(line for line in lines if not (_START.match(line) or _END.match(line)))
+
+
 def replace_block(text: str, block: Block, new_block: str) -> str:
     """``text`` with ``block`` (markers included) replaced by ``new_block`` (ends with newline)."""
     lines = text.split("\n")
