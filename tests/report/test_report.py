@@ -333,3 +333,28 @@ def test_renders_in_headless_chromium(project: Path, failing_run: Any, tmp_path:
     assert (rgb.mean(axis=2) < 0.9).mean() > 0.01
     reddish = (rgb[..., 0] > 0.95) & (rgb[..., 1] < 0.9) & (rgb[..., 2] < 0.9)
     assert reddish.mean() > 0.001
+
+
+@pytest.mark.slow
+def test_shared_corpus_renders_with_every_figure_embedded(
+    shared_notebooks: Path, tmp_path: Path
+) -> None:
+    """Every real notebook renders (no execution); each PNG output appears as a data: image."""
+    sources = sorted(shared_notebooks.glob("*.ipynb"))
+    for source in sources:
+        before = source.read_bytes()
+        result = report(source, tmp_path)
+        page = result.output.read_text(encoding="utf-8")
+        assert source.read_bytes() == before
+        nb = nbformat.reads(before.decode("utf-8"), as_version=4)
+        pngs = [
+            out["data"]["image/png"]
+            for cell in nb.cells
+            if cell.cell_type == "code"
+            for out in cell.get("outputs", [])
+            if "image/png" in out.get("data", {})
+        ]
+        for png in pngs:
+            assert "data:image/png;base64," + png.replace("\n", "") in page, source.name
+        assert 'id="toolkit-report-header"' in page and source.name in page
+        assert not re.search(r'<img[^>]+src="https?:', page), source.name
