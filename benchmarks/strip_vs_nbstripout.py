@@ -27,9 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "notebooks"
 BIN = Path(sys.executable).parent
-# `python -m` costs the same start-up as the console script (which only imports main()), and
-# works even when the editable install predates the script's declaration.
-OURS = [sys.executable, "-m", "toolkit.hooks.strip"]
+# The console script is what pre-commit runs; `python -m` (a little slower: runpy) is the
+# fallback when the editable install predates the script's declaration.
+_SCRIPT = BIN / "toolkit-strip-notebook"
+OURS = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "toolkit.hooks.strip"]
 THEIRS = [str(BIN / "nbstripout")]
 # Both tools run with bytecode caching on, as after a pip install (this machine may set
 # PYTHONDONTWRITEBYTECODE, which would recompile every source file on every start). The cache
@@ -110,6 +111,7 @@ def main() -> int:
         n = len(files)
         size_mb = sum(f.stat().st_size for f in files) / 1e6
         print(f"corpus: {n} notebooks ({args.copies} copies of {CORPUS}), {size_mb:.1f} MB")
+        print(f"toolkit runs as: {' '.join(OURS)}")
         for warm_up in (OURS, THEIRS):  # fill the bytecode cache, as an installed package has it
             run([*warm_up, str(fresh_copy(base, "warm", 1)[0])])
 
