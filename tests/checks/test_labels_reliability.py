@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_classification
+from sklearn.metrics import accuracy_score, roc_auc_score
+
+from toolkit.checks import bootstrap_ci, compare_models, label_issues, paired_bootstrap
+from toolkit.errors import UsageError
+
+
+def test_flipped_labels_found():
+    X, y = make_classification(1500, n_features=8, n_informative=5, class_sep=2.0, random_state=0)
+    flipped = np.random.default_rng(0).choice(len(y), 60, replace=False)
+    y_noisy = y.copy()
+    y_noisy[flipped] = 1 - y_noisy[flipped]
+    result = label_issues(X, y_noisy, cv=3)
+    top = set(result.indices[:60].tolist())
+    assert len(top & set(flipped.tolist())) >= 40  # precision of the top 60 >= 2/3
+    assert set(result.suggested[: len(result.indices)]) <= {0, 1}
+    assert result.findings[0].check == "label_issues"
+
+
+def test_label_issues_bad_input():
+    with pytest.raises(UsageError, match="two classes"):
+        label_issues(np.zeros((10, 2)), np.zeros(10))
+    with pytest.raises(UsageError, match="pred_proba"):
+        label_issues(None, [0, 1, 0], pred_proba=np.ones((3, 3)))
+
+
+def test_bootstrap_coverage_near_nominal():
+    # True accuracy 0.8; each simulated test set has 200 rows.
+    rng = np.random.default_rng(0)
+    hits, trials = 0, 200
+    for i in range(trials):
+        y = rng.integers(0, 2, 200)
+        pred = np.where(rng.uniform(size=200) < 0.8, y, 1 - y)
+        ci = bootstrap_ci(
+            y, pred, lambda a, b: float(np.mean(a == b)), n_resamples=400, random_state=i
+        )
+        hits += ci.low <= 0.8 <= ci.high
+    assert 0.88 <= hits / trials <= 0.99
+
+
+def test_bootstrap_with_sklearn_metric_names():
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 2, 300)
+    score = y + rng.normal(0, 0.8, 300)
+    ci = bootstrap_ci(y, score, "roc_auc", n_resamples=200)
+    assert ci.estimate == pytest.approx(roc_auc_score(y, score))
+    assert ci.low < ci.estimate < ci.high
+    assert "roc_auc" in str(ci)
+    with pytest.raises(UsageError, match="metric"):
+        bootstrap_ci(y, score, "no_such_metric")
+    with pytest.raises(UsageError, match="y_pred"):
+        bootstrap_ci(y, score[:10])
+    with pytest.raises(UsageError, match="empty"):
+        bootstrap_ci([], [])
+
+
+def test_paired_bootstrap_detects_real_and_no_difference():
+    rng = np.random.default_rng(2)
+    y = rng.integers(0, 2, 1000)
+    a = np.where(rng.uniform(size=1000) < 0.80, y, 1 - y)
+    b = np.where(rng.uniform(size=1000) < 0.88, y, 1 - y)
+    res = paired_bootstrap(y, a, b, accuracy_score)
+    assert res.verdict == "B is better than A" and res.p_value < 0.01
+    same = paired_bootstrap(y, a, a.copy(), "accuracy")
+    assert same.verdict == "no significant difference between A and B"
+    loss = paired_bootstrap(y, a, b, "zero_one_loss", greater_is_better=False)
+    assert loss.verdict == "B is better than A"
+
+
+def test_compare_models_leaderboard():
+    X, y = make_classification(300, n_features=6, random_state=0)
+    board = compare_models(X, y, cv=3)
+    assert list(board.columns) == ["model", "mean", "std", "fit_time", "predict_time"]
+    assert board["mean"].is_monotonic_decreasing
+    assert board.iloc[-1]["model"].startswith("dummy")
+    assert (board[["fit_time", "predict_time"]] > 0).all().all()
+    with pytest.raises(UsageError, match="y:"):
+        compare_models(X, y[:10])

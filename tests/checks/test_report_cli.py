@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from toolkit.checks import health_report
+from toolkit.cli.main import cli, main
+from toolkit.errors import UsageError
+
+
+def test_health_report_clean_and_planted(clean_split):
+    train, test = clean_split
+    train, test = train.drop(columns="patient"), test.drop(columns="patient")
+    clean = health_report(train, test, target="y")
+    assert not clean.has_high, str(clean)
+    names = [r.name for r in clean.results]
+    assert names == ["data_quality", "leakage", "drift", "adversarial_validation", "label_issues"]
+    json.dumps(clean.to_dict())
+    page = clean.to_html()
+    assert page.startswith("<!DOCTYPE html>") and "data:image/png;base64," in page
+    bad = health_report(train.assign(leak=train.y), test.assign(leak=test.y), target="y")
+    assert bad.has_high and bad.findings[0].columns == ["leak"]
+
+
+def test_health_report_bad_inputs(clean_split):
+    train, test = clean_split
+    with pytest.raises(UsageError, match="missing x1"):
+        health_report(train, test.drop(columns="x1"), target="y")
+    with pytest.raises(UsageError, match="target"):
+        health_report(train, target="label")
+    weird = train.assign(x1=np.r_[np.inf, train.x1[1:]], empty=np.nan, const=5)
+    rep = health_report(weird, target="y")
+    found = {(f.check, f.columns[0]) for f in rep.findings if f.columns}
+    assert {("infinite", "x1"), ("empty_column", "empty"), ("constant_column", "const")} <= found
+
+
+@pytest.fixture
+def csvs(tmp_path, clean_split):
+    train, test = clean_split
+    train.drop(columns="patient").to_csv(tmp_path / "train.csv", index=False)
+    test.drop(columns="patient").to_parquet(tmp_path / "test.parquet")
+    return tmp_path
+
+
+def test_cli_clean_exit_0_with_html_and_json(csvs):
+    out = csvs / "r.html"
+    res = CliRunner().invoke(
+        cli,
+        [
+            "check",
+            "data",
+            str(csvs / "train.csv"),
+            "--test",
+            str(csvs / "test.parquet"),
+            "--target",
+            "y",
+            "--html",
+            str(out),
+            "--json",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    payload = json.loads(res.output)
+    assert payload["counts"]["high"] == 0
+    assert out.read_text(encoding="utf-8").count("base64,") >= 2
+
+
+def test_cli_high_finding_exits_1(csvs):
+    df = pd.read_csv(csvs / "train.csv")
+    pd.concat([df, df.iloc[:300]]).to_csv(csvs / "dup_test.csv", index=False)
+    res = CliRunner().invoke(
+        cli,
+        [
+            "check",
+            "data",
+            str(csvs / "train.csv"),
+            "--test",
+            str(csvs / "dup_test.csv"),
+            "--target",
+            "y",
+            "--quiet",
+        ],
+    )
+    assert res.exit_code == 1
+    assert "duplicates" in res.output
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "needle"),
+    [
+        (["missing.csv", "--target", "y"], 2, "missing.csv"),
+        (["{d}/train.csv", "--target", "nope"], 2, "--target 'nope'"),
+        (["{d}/empty.csv", "--target", "y"], 1, "empty.csv"),
+        (["{d}/train.csv", "--test", "{d}/other.csv", "--target", "y"], 2, "test: columns"),
+        (["{d}/notes.xlsx", "--target", "y"], 2, "unknown format"),
+    ],
+)
+def test_cli_bad_input_one_line(csvs, capsys, args, code, needle):
+    (csvs / "empty.csv").write_text("x1,y\n", encoding="utf-8")
+    (csvs / "notes.xlsx").write_bytes(b"x")
+    pd.DataFrame({"a": [1, 2], "y": [0, 1]}).to_csv(csvs / "other.csv", index=False)
+    with pytest.raises(SystemExit) as exc:
+        main(["check", "data", *[a.format(d=csvs) for a in args]])
+    assert exc.value.code == code
+    err = capsys.readouterr().err.strip()
+    assert needle in err and len(err.splitlines()) == 1 and "Traceback" not in err

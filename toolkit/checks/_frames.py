@@ -1,0 +1,131 @@
+"""Frame access for the checks: pandas or polars in, plain numpy columns out (via narwhals).
+
+Every check works on a :class:`Table`, a read-only mapping of column name to numpy array plus its
+kind ("numeric" or "categorical"). Building it is the only place that knows about dataframe
+libraries, so pandas and polars run through one implementation and inputs are never mutated.
+
+Example:
+    >>> import pandas as pd
+    >>> t = to_table(pd.DataFrame({"a": [1.0, 2.0], "b": ["x", "y"]}), "train")
+    >>> t.kinds
+    {'a': 'numeric', 'b': 'categorical'}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import narwhals as nw
+import numpy as np
+
+from toolkit.errors import UsageError
+
+
+@dataclass(frozen=True)
+class Table:
+    """Columns of one frame as numpy arrays; numeric columns are float64 with NaN for missing."""
+
+    name: str
+    columns: dict[str, np.ndarray[Any, Any]]
+    kinds: dict[str, str]
+    n_rows: int
+    infinite: dict[str, int]
+
+    def numeric(self, exclude: tuple[str | None, ...] = ()) -> list[str]:
+        """Names of numeric columns, minus ``exclude``."""
+        return [c for c, k in self.kinds.items() if k == "numeric" and c not in exclude]
+
+    def categorical(self, exclude: tuple[str | None, ...] = ()) -> list[str]:
+        """Names of categorical (string, bool, category) columns, minus ``exclude``."""
+        return [c for c, k in self.kinds.items() if k == "categorical" and c not in exclude]
+
+
+def to_table(frame: Any, name: str) -> Table:
+    """Read a pandas/polars (or any narwhals-supported) eager frame into a :class:`Table`."""
+    if isinstance(frame, Table):
+        return frame
+    try:
+        df = nw.from_native(frame, eager_only=True)
+    except TypeError as exc:
+        raise UsageError(
+            f"{name}: expected a pandas or polars DataFrame, got {type(frame).__name__}"
+        ) from exc
+    if df.shape[1] == 0:
+        raise UsageError(f"{name}: the frame has no columns")
+    if df.shape[0] == 0:
+        raise UsageError(f"{name}: the frame has no rows")
+    columns: dict[str, np.ndarray[Any, Any]] = {}
+    kinds: dict[str, str] = {}
+    infinite: dict[str, int] = {}
+    for col in df.columns:
+        series = df[col]
+        dtype = series.dtype
+        if dtype.is_numeric() and dtype != nw.Boolean:
+            values = np.array(series.cast(nw.Float64).to_numpy(), dtype=np.float64)
+            # Infinities are reported by the health report, then treated as missing.
+            n_inf = int(np.isinf(values).sum())
+            if n_inf:
+                infinite[col] = n_inf
+                values[np.isinf(values)] = np.nan
+            columns[col] = values
+            kinds[col] = "numeric"
+        elif dtype.is_temporal():
+            # Datetimes become float seconds so that time overlap and drift work on them.
+            raw = series.to_numpy()
+            # numpy datetimes -> int64 ns; NaT becomes NaN below.
+            as_ns = np.asarray(raw).astype("datetime64[ns]")
+            values = as_ns.astype(np.int64).astype(np.float64) / 1e9
+            values[np.isnat(as_ns)] = np.nan
+            columns[col] = values
+            kinds[col] = "numeric"
+        else:
+            arr = series.cast(nw.String).to_numpy()
+            columns[col] = np.asarray(arr, dtype=object)
+            kinds[col] = "categorical"
+    return Table(name, columns, kinds, int(df.shape[0]), infinite)
+
+
+def require_column(table: Table, column: str | None, argument: str) -> None:
+    """Raise a :class:`UsageError` naming ``argument`` when ``column`` is not in ``table``."""
+    if column is not None and column not in table.columns:
+        raise UsageError(
+            f"{argument}={column!r}: no such column in {table.name} "
+            f"(columns: {', '.join(list(table.columns)[:12])})"
+        )
+
+
+def missing_mask(values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """Boolean mask of missing entries for a numeric or object column."""
+    if values.dtype == object:
+        import pandas as pd  # C-speed isna on object arrays
+
+        return np.asarray(pd.isna(values), dtype=bool)
+    return np.asarray(np.isnan(values), dtype=bool)
+
+
+def codes(values: np.ndarray[Any, Any]) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Integer codes and the category labels of an object column (missing -> its own label)."""
+    import pandas as pd  # factorize is a hash table: O(n), unlike sorting strings
+
+    filled = np.where(missing_mask(values), "<missing>", values)
+    inverse, uniques = pd.factorize(filled)
+    return np.asarray(inverse, dtype=np.int64), np.asarray(uniques, dtype=object)
+
+
+def sample_rows(n: int, size: int, seed: int = 0) -> np.ndarray[Any, Any]:
+    """Row indices of a fixed-seed sample of at most ``size`` rows (all rows when n <= size)."""
+    if n <= size:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(seed).choice(n, size=size, replace=False))
+
+
+def small_threads(n_rows: int) -> Any:
+    """Context manager: one OpenMP/BLAS thread for small model fits.
+
+    On a busy machine (pytest -n 2, a pre-commit run) many threads on a few thousand rows spin
+    and wait far longer than they compute -- measured 20x slower than a single thread.
+    """
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+
+    return threadpool_limits(limits=1 if n_rows < 100_000 else None)

@@ -1,0 +1,230 @@
+"""Drift between train and test: per-feature PSI and KS (numeric), chi-square and Jensen-Shannon
+(categorical), and adversarial validation (can a classifier tell train from test?).
+
+Example:
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> a = pd.DataFrame({"x": rng.normal(size=2000)})
+    >>> b = pd.DataFrame({"x": rng.normal(1.0, size=2000)})
+    >>> drift(a, b).findings[0].columns
+    ['x']
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from toolkit.checks._frames import (
+    Table,
+    codes,
+    missing_mask,
+    sample_rows,
+    small_threads,
+    to_table,
+)
+from toolkit.checks.result import CheckResult, Finding
+
+_SAMPLE = 200_000  # PSI/JS on a fixed-seed sample: the estimate's noise is far below the cut-offs
+_KS_SAMPLE = 50_000
+_ADV_SAMPLE = 20_000
+
+
+def drift(train: Any, test: Any, *, columns: list[str] | None = None) -> CheckResult:
+    """Per-feature drift of ``test`` against ``train``.
+
+    Severity follows the effect size (PSI >= 0.25 or JS >= 0.25 high, >= 0.1 medium) and needs a
+    significant test (KS / chi-square p < 0.01) so tiny test sets do not raise noise.
+
+    Example:
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"c": list("aabb") * 50})
+        >>> drift(df, df).findings
+        []
+    """
+    tr, te = to_table(train, "train"), to_table(test, "test")
+    cols = [c for c in (columns or list(tr.columns)) if c in te.columns]
+    findings: list[Finding] = []
+    stats: dict[str, dict[str, float]] = {}
+    for col in cols:
+        if tr.kinds[col] == "numeric" and te.kinds[col] == "numeric":
+            stat = numeric_drift(tr.columns[col], te.columns[col])
+        else:
+            stat = categorical_drift(tr.columns[col], te.columns[col])
+        stats[col] = stat
+        effect = stat.get("psi", stat.get("js", 0.0))
+        name = "PSI" if "psi" in stat else "JS"
+        if stat["p_value"] < 0.01 and effect >= 0.1:
+            severity = "high" if effect >= 0.25 else "medium"
+            findings.append(
+                Finding(
+                    severity,
+                    "drift",
+                    [col],
+                    f"'{col}' is distributed differently in test ({name} {effect:.2f})",
+                    stat,
+                )
+            )
+        miss = stat.get("missing_train", 0.0), stat.get("missing_test", 0.0)
+        if abs(miss[0] - miss[1]) >= 0.1:
+            findings.append(
+                Finding(
+                    "medium",
+                    "missing_drift",
+                    [col],
+                    f"'{col}' is missing in {miss[0]:.0%} of train but {miss[1]:.0%} of test rows",
+                    {"missing_train": miss[0], "missing_test": miss[1]},
+                )
+            )
+    return CheckResult("drift", findings, {"per_feature": stats})
+
+
+def psi(expected: np.ndarray[Any, Any], actual: np.ndarray[Any, Any], bins: int = 10) -> float:
+    """Population stability index of ``actual`` against ``expected`` over quantile bins of
+    ``expected`` (0.1 = moderate shift, 0.25 = large shift)."""
+    edges = np.unique(np.quantile(expected, np.linspace(0, 1, bins + 1)[1:-1]))
+    p = np.bincount(np.searchsorted(edges, expected, side="right"), minlength=len(edges) + 1)
+    q = np.bincount(np.searchsorted(edges, actual, side="right"), minlength=len(edges) + 1)
+    p = np.clip(p / p.sum(), 1e-4, None)
+    q = np.clip(q / q.sum(), 1e-4, None)
+    return float(np.sum((q - p) * np.log(q / p)))
+
+
+def numeric_drift(a: np.ndarray[Any, Any], b: np.ndarray[Any, Any]) -> dict[str, float]:
+    """PSI, KS statistic and p-value, and missing rates of two numeric columns."""
+    from scipy.stats import ks_2samp
+
+    a_s, b_s = a[sample_rows(len(a), _SAMPLE)], b[sample_rows(len(b), _SAMPLE, seed=1)]
+    out = {
+        "missing_train": float(np.isnan(a_s).mean()),
+        "missing_test": float(np.isnan(b_s).mean()),
+    }
+    a_f, b_f = a_s[~np.isnan(a_s)], b_s[~np.isnan(b_s)]
+    if len(a_f) < 5 or len(b_f) < 5:
+        return {**out, "psi": 0.0, "ks": 0.0, "p_value": 1.0}
+    ks = ks_2samp(
+        a_f[sample_rows(len(a_f), _KS_SAMPLE)], b_f[sample_rows(len(b_f), _KS_SAMPLE, seed=1)]
+    )
+    return {**out, "psi": psi(a_f, b_f), "ks": float(ks.statistic), "p_value": float(ks.pvalue)}
+
+
+def categorical_drift(a: np.ndarray[Any, Any], b: np.ndarray[Any, Any]) -> dict[str, float]:
+    """Chi-square p-value and Jensen-Shannon distance (base 2, 0..1) of two category columns."""
+    from scipy.spatial.distance import jensenshannon
+    from scipy.stats import chi2_contingency
+
+    a_s, b_s = a[sample_rows(len(a), _SAMPLE)], b[sample_rows(len(b), _SAMPLE, seed=1)]
+    out = {
+        "missing_train": float(missing_mask(a_s).mean()),
+        "missing_test": float(missing_mask(b_s).mean()),
+    }
+    both, labels = codes(np.concatenate([a_s.astype(object), b_s.astype(object)]))
+    # Keep the 50 most common categories; the long tail is pooled so chi-square stays valid.
+    order = np.argsort(-np.bincount(both))
+    remap = np.full(len(labels), min(50, len(labels)) - 1)
+    remap[order[:50]] = np.arange(min(50, len(labels)))
+    both = remap[both]
+    p = np.bincount(both[: len(a_s)], minlength=both.max() + 1)
+    q = np.bincount(both[len(a_s) :], minlength=both.max() + 1)
+    if len(p) < 2:
+        return {**out, "js": 0.0, "chi2": 0.0, "p_value": 1.0}
+    table = np.vstack([p, q])
+    table = table[:, table.sum(axis=0) > 0]
+    chi2 = chi2_contingency(table)
+    js = float(jensenshannon(p / p.sum(), q / q.sum(), base=2))
+    return {**out, "js": js, "chi2": float(chi2.statistic), "p_value": float(chi2.pvalue)}
+
+
+def _matrix(table: Table, columns: list[str], rows: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """Numeric matrix for a model: numerics as-is, categories as frequency-ranked codes."""
+    out = np.empty((len(rows), len(columns)))
+    for j, col in enumerate(columns):
+        v = table.columns[col][rows]
+        out[:, j] = v if table.kinds[col] == "numeric" else codes(v.astype(object))[0]
+    return out
+
+
+def adversarial_validation(
+    train: Any,
+    test: Any,
+    *,
+    columns: list[str] | None = None,
+    sample: int = _ADV_SAMPLE,
+    random_state: int = 0,
+) -> CheckResult:
+    """Train a classifier to tell train rows from test rows; report its AUC and the features it
+    uses most (permutation importance). AUC near 0.5 means the splits look alike.
+
+    Example:
+        >>> import numpy as np, pandas as pd
+        >>> rng = np.random.default_rng(0)
+        >>> a = pd.DataFrame({"x": rng.normal(size=500), "z": rng.normal(size=500)})
+        >>> b = pd.DataFrame({"x": rng.normal(3, size=500), "z": rng.normal(size=500)})
+        >>> adversarial_validation(a, b).findings[0].columns[0]
+        'x'
+    """
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.inspection import permutation_importance
+    from sklearn.metrics import roc_auc_score
+    from sklearn.model_selection import train_test_split
+
+    tr, te = to_table(train, "train"), to_table(test, "test")
+    cols = [c for c in (columns or list(tr.columns)) if c in te.columns]
+    if not cols or tr.n_rows < 10 or te.n_rows < 10:
+        return CheckResult("adversarial_validation", [], {"auc": None, "skipped": "too small"})
+    # Categories are coded on train and test together so the same value gets the same code.
+    n_a, n_b = min(tr.n_rows, sample), min(te.n_rows, sample)
+    ra, rb = sample_rows(tr.n_rows, n_a, random_state), sample_rows(te.n_rows, n_b, random_state)
+    joined = Table(
+        "both",
+        {c: np.concatenate([tr.columns[c][ra], te.columns[c][rb]]) for c in cols},
+        {c: "numeric" if tr.kinds[c] == te.kinds[c] == "numeric" else "categorical" for c in cols},
+        n_a + n_b,
+        {},
+    )
+    for c in cols:
+        if joined.kinds[c] == "categorical":
+            joined.columns[c] = joined.columns[c].astype(object)
+    X = _matrix(joined, cols, np.arange(n_a + n_b))
+    usable = ~np.all(np.isnan(X), axis=0)
+    X, cols = X[:, usable], [c for c, ok in zip(cols, usable, strict=True) if ok]
+    if not cols:
+        return CheckResult("adversarial_validation", [], {"auc": None, "skipped": "no data"})
+    y = np.r_[np.zeros(n_a), np.ones(n_b)]
+    X_fit, X_ev, y_fit, y_ev = train_test_split(
+        X, y, test_size=0.33, stratify=y, random_state=random_state
+    )
+    model = HistGradientBoostingClassifier(max_iter=100, random_state=random_state)
+    importance: dict[str, float] = {}
+    with small_threads(len(X)):
+        model.fit(X_fit, y_fit)
+        auc = float(roc_auc_score(y_ev, model.predict_proba(X_ev)[:, 1]))
+        imp = (
+            permutation_importance(
+                model, X_ev, y_ev, scoring="roc_auc", n_repeats=3, random_state=random_state
+            )
+            if auc >= 0.6
+            else None
+        )
+    if imp is not None:
+        ranked = np.argsort(-imp.importances_mean)[:5]
+        importance = {
+            cols[i]: float(imp.importances_mean[i])
+            for i in ranked
+            if imp.importances_mean[i] > 0.005
+        }
+    findings = []
+    if auc >= 0.65:
+        top = list(importance) or cols[:1]
+        findings.append(
+            Finding(
+                "high" if auc >= 0.8 else "medium",
+                "adversarial_validation",
+                top,
+                f"a classifier tells train from test apart (AUC {auc:.2f}); most telling: "
+                + ", ".join(top[:3]),
+                {"auc": auc, "importance": importance},
+            )
+        )
+    return CheckResult("adversarial_validation", findings, {"auc": auc, "importance": importance})

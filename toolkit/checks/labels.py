@@ -1,0 +1,148 @@
+"""Label quality: rows whose given label the data disagrees with, found confident-learning style
+from out-of-fold predicted probabilities (Northcutt et al., the method behind cleanlab).
+
+Example:
+    >>> import numpy as np
+    >>> from sklearn.datasets import make_classification
+    >>> X, y = make_classification(400, random_state=0)
+    >>> y[:10] = 1 - y[:10]
+    >>> r = label_issues(X, y)
+    >>> len(set(r.indices[:20]) & set(range(10))) >= 5
+    True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from toolkit.checks.result import CheckResult, Finding
+from toolkit.errors import UsageError
+
+
+@dataclass
+class LabelIssues(CheckResult):
+    """A :class:`CheckResult` plus the suspect rows, most suspicious first."""
+
+    indices: np.ndarray[Any, Any] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    suggested: np.ndarray[Any, Any] = field(default_factory=lambda: np.zeros(0, dtype=object))
+
+
+def _features(X: Any) -> np.ndarray[Any, Any]:
+    """A numeric matrix from a pandas/polars frame or array-like (categories -> codes)."""
+    if hasattr(X, "columns"):
+        from toolkit.checks._frames import codes, to_table
+
+        t = to_table(X, "X")
+        cols = [
+            t.columns[c] if t.kinds[c] == "numeric" else codes(t.columns[c])[0] for c in t.columns
+        ]
+        return np.column_stack(cols).astype(float)
+    arr = np.asarray(X, dtype=float)
+    return arr.reshape(-1, 1) if arr.ndim == 1 else arr
+
+
+def out_of_fold_proba(
+    X: Any, y: np.ndarray[Any, Any], *, cv: int = 5, random_state: int = 0
+) -> np.ndarray[Any, Any]:
+    """Out-of-fold class probabilities from a HistGradientBoostingClassifier (handles NaN)."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    from toolkit.checks._frames import small_threads
+
+    features = usable_columns(_features(X), "X")
+    model = HistGradientBoostingClassifier(max_iter=100, random_state=random_state)
+    folds = StratifiedKFold(n_splits=cv, shuffle=True, random_state=random_state)
+    with small_threads(len(features)):
+        proba = cross_val_predict(model, features, y, cv=folds, method="predict_proba")
+    return np.asarray(proba)
+
+
+def usable_columns(X: np.ndarray[Any, Any], argument: str) -> np.ndarray[Any, Any]:
+    """Drop all-missing columns (gradient boosting cannot bin them); none left is an error."""
+    keep = ~np.all(np.isnan(X), axis=0)
+    if not keep.any():
+        raise UsageError(f"{argument}: every feature column is empty")
+    return X[:, keep]
+
+
+def label_issues(
+    X: Any,
+    y: Any,
+    *,
+    pred_proba: Any = None,
+    cv: int = 5,
+    random_state: int = 0,
+) -> LabelIssues:
+    """Rank rows whose label is likely wrong.
+
+    A row is suspect when the probability of its given label is below that class's average
+    self-confidence while another class clears its own threshold (confident learning). Pass
+    ``pred_proba`` (out-of-fold, columns in sorted label order) to reuse your own model;
+    otherwise gradient-boosted trees are cross-validated on ``X``.
+
+    Example:
+        >>> import numpy as np
+        >>> p = np.array([[0.9, 0.1], [0.8, 0.2], [0.1, 0.9], [0.2, 0.8], [0.95, 0.05]])
+        >>> label_issues(None, [0, 0, 1, 1, 1], pred_proba=p).indices.tolist()
+        [4]
+    """
+    labels, y_codes = np.unique(np.asarray(y), return_inverse=True)
+    if len(labels) < 2:
+        raise UsageError("y: needs at least two classes to look for label issues")
+    if pred_proba is None:
+        counts = np.bincount(y_codes)
+        if counts.min() < cv:
+            raise UsageError(f"y: the rarest class has {counts.min()} rows; need at least cv={cv}")
+        proba = out_of_fold_proba(X, y_codes, cv=cv, random_state=random_state)
+    else:
+        proba = np.asarray(pred_proba, dtype=float)
+        if proba.shape != (len(y_codes), len(labels)):
+            raise UsageError(
+                f"pred_proba: expected shape {(len(y_codes), len(labels))}, got {proba.shape}"
+            )
+    n = len(y_codes)
+    self_conf = proba[np.arange(n), y_codes]
+    thresholds = np.array([proba[y_codes == k, k].mean() for k in range(len(labels))])
+    above = proba >= thresholds[None, :]
+    above[np.arange(n), y_codes] = False
+    # The most likely other class among those above their own threshold.
+    others = np.where(above, proba, -1.0)
+    best_other = others.argmax(axis=1)
+    suspect = (self_conf < thresholds[y_codes]) & (others.max(axis=1) >= 0)
+    idx = np.flatnonzero(suspect)
+    margin = self_conf[idx] - proba[idx, best_other[idx]]
+    order = idx[np.argsort(margin, kind="stable")]
+    rate = len(order) / n
+    findings = []
+    if len(order):
+        severity = "high" if rate >= 0.2 else "medium" if rate >= 0.05 else "low"
+        top = [
+            {
+                "row": int(i),
+                "label": labels[y_codes[i]],
+                "suggested": labels[best_other[i]],
+                "p_label": float(self_conf[i]),
+            }
+            for i in order[:20]
+        ]
+        findings.append(
+            Finding(
+                severity,
+                "label_issues",
+                [],
+                f"{len(order)} rows ({rate:.1%}) look mislabeled; most suspect rows: "
+                + ", ".join(str(int(i)) for i in order[:5]),
+                {"count": len(order), "rate": rate, "top": top},
+            )
+        )
+    return LabelIssues(
+        "label_issues",
+        findings,
+        {"rows": n, "suspect": len(order), "thresholds": thresholds},
+        indices=order,
+        suggested=labels[best_other[order]],
+    )

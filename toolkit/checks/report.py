@@ -1,0 +1,382 @@
+"""The data health report: every applicable check in one call, as text, JSON and HTML.
+
+Example:
+    >>> from sklearn.datasets import load_wine
+    >>> df = load_wine(as_frame=True).frame
+    >>> report = health_report(df.iloc[::2], df.iloc[1::2], target="target")
+    >>> report.has_high
+    False
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import time as _time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from toolkit.checks._frames import Table, missing_mask, require_column, sample_rows, to_table
+from toolkit.checks.result import SEVERITIES, CheckResult, Finding
+from toolkit.errors import UsageError
+
+_LABEL_SAMPLE = 20_000  # label issues cross-validate a model: a fixed-seed sample keeps it fast
+_PLOT_SAMPLE = 100_000
+
+STEPS = ("data quality", "leakage", "drift", "adversarial validation", "label issues")
+
+
+@dataclass
+class HealthReport:
+    """The results of :func:`health_report`: one :class:`CheckResult` per check."""
+
+    results: list[CheckResult]
+    meta: dict[str, Any]
+    train: Table
+    test: Table | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Every finding of every check, high severity first."""
+        order = {s: i for i, s in enumerate(SEVERITIES)}
+        return sorted(
+            (f for r in self.results for f in r.findings), key=lambda f: order[f.severity]
+        )
+
+    @property
+    def has_high(self) -> bool:
+        """True when any check found a high-severity problem."""
+        return any(r.has_high for r in self.results)
+
+    def counts(self) -> dict[str, int]:
+        """Number of findings per severity over all checks."""
+        return {s: sum(f.severity == s for f in self.findings) for s in SEVERITIES}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-JSON form: meta, counts, timings and every check's result."""
+        return {
+            "meta": self.meta,
+            "counts": self.counts(),
+            "timings": {k: round(v, 3) for k, v in self.timings.items()},
+            "checks": [r.to_dict() for r in self.results],
+        }
+
+    def __str__(self) -> str:
+        c = self.counts()
+        m = self.meta
+        lines = [
+            f"data health: train {m['train_rows']:,} rows x {m['columns']} columns"
+            + (f", test {m['test_rows']:,} rows" if m.get("test_rows") else "")
+            + f", target '{m['target']}'",
+            f"{c['high']} high, {c['medium']} medium, {c['low']} low",
+        ]
+        lines += [f"  {f}" for f in self.findings]
+        if not self.findings:
+            lines.append("  no problems found")
+        return "\n".join(lines)
+
+    def to_html(self, path: str | Path | None = None) -> str:
+        """Self-contained HTML (figures embedded as PNG); written atomically when ``path`` given."""
+        page = _render_html(self)
+        if path is not None:
+            from toolkit._io import atomic_write_text
+
+            atomic_write_text(Path(path), page)
+        return page
+
+
+def health_report(
+    train: Any,
+    test: Any = None,
+    *,
+    target: str,
+    group: str | None = None,
+    time: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> HealthReport:
+    """Run every applicable check on ``train`` (and ``test``) and return a :class:`HealthReport`.
+
+    Checks: data quality (empty/constant columns, infinities, missing target, class balance),
+    leakage, drift and adversarial validation (with ``test``), and label issues (classification).
+    ``progress`` is called with each step's name before it runs.
+
+    Example:
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"x": range(100), "y": [0, 1] * 50})
+        >>> print(str(health_report(df, target="y")).splitlines()[0])
+        data health: train 100 rows x 2 columns, target 'y'
+    """
+    tick = progress or (lambda step: None)
+    tr = to_table(train, "train")
+    te = to_table(test, "test") if test is not None else None
+    require_column(tr, target, "target")
+    require_column(tr, group, "group")
+    require_column(tr, time, "time")
+    if te is not None:
+        missing = [c for c in tr.columns if c not in te.columns and c != target]
+        extra = [c for c in te.columns if c not in tr.columns]
+        if missing or extra:
+            raise UsageError(
+                "test: columns differ from train"
+                + (f"; missing {', '.join(missing[:5])}" if missing else "")
+                + (f"; extra {', '.join(extra[:5])}" if extra else "")
+            )
+    timings: dict[str, float] = {}
+    results: list[CheckResult] = []
+
+    def run(step: str, fn: Callable[[], CheckResult]) -> None:
+        tick(step)
+        start = _time.perf_counter()
+        results.append(fn())
+        timings[step] = _time.perf_counter() - start
+
+    from toolkit.checks.drift import adversarial_validation, drift
+    from toolkit.checks.leakage import id_like_columns, leakage
+
+    run("data quality", lambda: data_quality(tr, te, target))
+    run("leakage", lambda: leakage(tr, te, target=target, group=group, time=time))
+    skip = (target, group, time, *id_like_columns(tr, exclude=(target, group, time)))
+    features = [c for c in tr.columns if c not in skip]
+    if te is not None:
+        drift_cols = [*features, target] if target in te.columns else features
+        run("drift", lambda: drift(tr, te, columns=drift_cols))
+        run("adversarial validation", lambda: adversarial_validation(tr, te, columns=features))
+    if _is_classification(tr, target) and features:
+        run("label issues", lambda: _label_step(tr, target, features))
+    meta = {
+        "train_rows": tr.n_rows,
+        "test_rows": te.n_rows if te is not None else None,
+        "columns": len(tr.columns),
+        "target": target,
+        "group": group,
+        "time": time,
+    }
+    return HealthReport(results, meta, tr, te, timings)
+
+
+def _is_classification(tr: Table, target: str) -> bool:
+    from toolkit.checks.leakage import _target_info
+
+    return _target_info(tr, target)[0] == "classification"
+
+
+def data_quality(tr: Table, te: Table | None, target: str) -> CheckResult:
+    """Empty and constant columns, infinities, missing target values and class balance."""
+    findings: list[Finding] = []
+    for tab in (tr, te):
+        if tab is None:
+            continue
+        for col, n in tab.infinite.items():
+            findings.append(
+                Finding(
+                    "high",
+                    "infinite",
+                    [col],
+                    f"'{col}' has {n} infinite values in {tab.name}; replace or drop them",
+                    {"count": n, "frame": tab.name},
+                )
+            )
+    import pandas as pd
+
+    rows = sample_rows(tr.n_rows, 200_000)
+    for col, values in tr.columns.items():
+        v = values[rows]
+        miss = missing_mask(v)
+        if miss.all():
+            findings.append(
+                Finding("medium", "empty_column", [col], f"'{col}' is empty (all missing)", {})
+            )
+        elif col != target and len(pd.unique(v[~miss])) == 1:
+            findings.append(
+                Finding("low", "constant_column", [col], f"'{col}' has a single value", {})
+            )
+    y = tr.columns[target]
+    n_missing = int(missing_mask(y).sum())
+    if n_missing:
+        findings.append(
+            Finding(
+                "high" if n_missing == tr.n_rows else "medium",
+                "missing_target",
+                [target],
+                f"target '{target}' is missing in {n_missing} train rows",
+                {"count": n_missing},
+            )
+        )
+    summary: dict[str, Any] = {}
+    if _is_classification(tr, target) and n_missing < tr.n_rows:
+        labels, counts = np.unique(y[~missing_mask(y)].astype(str), return_counts=True)
+        share = counts / counts.sum()
+        summary["class_counts"] = dict(zip(labels.tolist(), counts.tolist(), strict=True))
+        if len(labels) < 2:
+            findings.append(
+                Finding("high", "class_balance", [target], f"'{target}' has a single class", {})
+            )
+        elif share.min() < 0.05:
+            rare = labels[share.argmin()]
+            findings.append(
+                Finding(
+                    "medium" if share.min() < 0.01 else "low",
+                    "class_balance",
+                    [target],
+                    f"class '{rare}' is {share.min():.1%} of train; use class weights and a"
+                    " metric that sees it (balanced accuracy, PR AUC)",
+                    {"share": dict(zip(labels.tolist(), share.tolist(), strict=True))},
+                )
+            )
+    return CheckResult("data_quality", findings, summary)
+
+
+def _label_step(tr: Table, target: str, features: list[str]) -> CheckResult:
+    from toolkit.checks._frames import codes
+    from toolkit.checks.drift import _matrix
+    from toolkit.checks.labels import label_issues
+
+    y_all = tr.columns[target]
+    rows = sample_rows(tr.n_rows, _LABEL_SAMPLE, seed=2)
+    rows = rows[~missing_mask(y_all[rows])]
+    y = codes(y_all[rows].astype(object))[0] if tr.kinds[target] != "numeric" else y_all[rows]
+    counts = np.unique(y, return_counts=True)[1]
+    if len(counts) < 2 or counts.min() < 3:
+        return CheckResult("label_issues", [], {"skipped": "a class has fewer than 3 rows"})
+    result = label_issues(_matrix(tr, features, rows), y, cv=3)
+    # Report rows of the original frame, not of the sample.
+    for i, f in enumerate(result.findings):
+        for item in f.evidence.get("top", []):
+            item["row"] = int(rows[item["row"]])
+        head = f.message.split("; most suspect rows:")[0]
+        shown = ", ".join(str(int(r)) for r in rows[result.indices[:5]])
+        sampled = f" of a {len(rows):,}-row sample" if len(rows) < tr.n_rows else ""
+        result.findings[i] = Finding(
+            f.severity,
+            f.check,
+            f.columns,
+            f"{head}{sampled}; most suspect rows: {shown}",
+            f.evidence,
+        )
+    result.summary["sampled_rows"] = len(rows)
+    result.summary["rows_flagged"] = rows[result.indices][:100]
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# HTML
+
+
+def _png(fig: Any) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=90, bbox_inches="tight")
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _figures(report: HealthReport) -> list[tuple[str, str]]:
+    """(caption, base64 PNG) pairs: class balance, missing values, most drifted features."""
+    from matplotlib.figure import Figure  # no pyplot: no global state, no GUI backend
+
+    figs: list[tuple[str, str]] = []
+    tr, te, target = report.train, report.test, report.meta["target"]
+    frames = [t for t in (tr, te) if t is not None and target in t.columns]
+    if _is_classification(tr, target):
+        fig = Figure(figsize=(6, 3))
+        ax = fig.subplots()
+        labels = np.unique(np.concatenate([t.columns[target].astype(str) for t in frames]))
+        width = 0.8 / len(frames)
+        for i, t in enumerate(frames):
+            vals, counts = np.unique(t.columns[target].astype(str), return_counts=True)
+            share = dict(zip(vals, counts / counts.sum(), strict=True))
+            ax.bar(
+                np.arange(len(labels)) + i * width,
+                [share.get(v, 0) for v in labels],
+                width,
+                label=t.name,
+            )
+        ax.set_xticks(np.arange(len(labels)) + width * (len(frames) - 1) / 2, labels[:50])
+        ax.set_ylabel("share of rows")
+        ax.legend()
+        figs.append((f"class balance of '{target}'", _png(fig)))
+    missing = {
+        c: float(missing_mask(v[sample_rows(len(v), _PLOT_SAMPLE)]).mean())
+        for c, v in tr.columns.items()
+    }
+    if any(missing.values()):
+        top = sorted(missing, key=lambda c: -missing[c])[:30]
+        fig = Figure(figsize=(6, max(2.0, 0.25 * len(top))))
+        ax = fig.subplots()
+        ax.barh(top[::-1], [missing[c] for c in top[::-1]])
+        ax.set_xlabel("share missing (train)")
+        figs.append(("missing values per column", _png(fig)))
+    if te is not None:
+        drift_res = next((r for r in report.results if r.name == "drift"), None)
+        stats = drift_res.summary.get("per_feature", {}) if drift_res else {}
+        ranked = sorted(stats, key=lambda c: -stats[c].get("psi", stats[c].get("js", 0)))[:4]
+        for col in ranked:
+            fig = Figure(figsize=(5, 2.8))
+            ax = fig.subplots()
+            for t in (tr, te):
+                v = t.columns[col][sample_rows(t.n_rows, _PLOT_SAMPLE)]
+                if t.kinds[col] == "numeric":
+                    v = v[np.isfinite(v)]
+                    ax.hist(v, bins=50, density=True, alpha=0.5, label=t.name)
+                else:
+                    vals, counts = np.unique(v.astype(str), return_counts=True)
+                    keep = np.argsort(-counts)[:20]
+                    ax.bar(vals[keep], counts[keep] / counts.sum(), alpha=0.5, label=t.name)
+            ax.set_title(f"{col} (sample of up to {_PLOT_SAMPLE:,} rows)", fontsize=9)
+            ax.legend()
+            figs.append((f"train vs test: '{col}'", _png(fig)))
+    return figs
+
+
+_CSS = """
+body{font-family:system-ui,"Noto Sans CJK SC",sans-serif;max-width:1100px;margin:2em auto;
+color:#222} table{border-collapse:collapse;width:100%} td,th{border-bottom:1px solid #ddd;
+padding:4px 8px;text-align:left;vertical-align:top} .high{color:#fff;background:#c0392b}
+.medium{background:#f1c40f} .low{background:#d5e8d4} .sev{padding:1px 6px;border-radius:3px;
+font-size:.85em} figure{display:inline-block;margin:8px} img{max-width:520px}
+"""
+
+
+def _render_html(report: HealthReport) -> str:
+    esc = html.escape
+    m, c = report.meta, report.counts()
+    rows = "".join(
+        f"<tr><td><span class='sev {f.severity}'>{f.severity}</span></td><td>{esc(f.check)}</td>"
+        f"<td>{esc(', '.join(f.columns))}</td><td>{esc(f.message)}</td></tr>"
+        for f in report.findings
+    )
+    checks = "".join(
+        f"<tr><td>{esc(r.name)}</td><td>{r.counts()['high']}</td><td>{r.counts()['medium']}</td>"
+        f"<td>{r.counts()['low']}</td><td>{report.timings.get(step, 0):.2f} s</td></tr>"
+        for r, step in zip(report.results, report.timings, strict=False)
+    )
+    figures = "".join(
+        f"<figure><img alt='{esc(cap)}' src='data:image/png;base64,{png}'>"
+        f"<figcaption>{esc(cap)}</figcaption></figure>"
+        for cap, png in _figures(report)
+    )
+    verdict = "high-severity problems found" if report.has_high else "no high-severity problems"
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>Data health: {esc(str(m['target']))}</title><style>{_CSS}</style></head><body>"
+        f"<h1>Data health report</h1><p>train {m['train_rows']:,} rows"
+        + (f", test {m['test_rows']:,} rows" if m.get("test_rows") else "")
+        + f", {m['columns']} columns, target <code>{esc(str(m['target']))}</code>. "
+        f"<b>{verdict}</b>: {c['high']} high, {c['medium']} medium, {c['low']} low.</p>"
+        "<h2>Findings</h2><table><tr><th>severity</th><th>check</th><th>columns</th>"
+        f"<th>message</th></tr>{rows or '<tr><td colspan=4>none</td></tr>'}</table>"
+        "<h2>Checks</h2><table><tr><th>check</th><th>high</th><th>medium</th><th>low</th>"
+        f"<th>time</th></tr>{checks}</table><h2>Figures</h2>{figures}"
+        "<h2>Result (JSON)</h2><details><summary>show</summary><pre>"
+        f"{esc(_json(report))}</pre></details></body></html>\n"
+    )
+
+
+def _json(report: HealthReport) -> str:
+    import json
+
+    return json.dumps(report.to_dict(), indent=1, ensure_ascii=False, default=str)

@@ -1,0 +1,118 @@
+"""``toolkit check``: data checks from the command line.
+
+Example:
+    $ toolkit check data train.csv --test test.csv --target label --html report.html
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from toolkit.errors import ToolkitError, UsageError
+
+
+@click.group()
+def check() -> None:
+    """Data checks: leakage, drift, label issues and the data health report."""
+
+
+def read_frame(path: Path, argument: str) -> Any:
+    """Read CSV or Parquet with polars (multi-threaded); errors name the file."""
+    import polars as pl
+
+    if not path.is_file():
+        raise UsageError(f"{argument} {path}: no such file")
+    suffix = path.suffix.lower()
+    try:
+        if suffix in {".parquet", ".pq"}:
+            frame = pl.read_parquet(path)
+        elif suffix in {".csv", ".txt", ".tsv"}:
+            frame = pl.read_csv(
+                path,
+                separator="\t" if suffix == ".tsv" else ",",
+                infer_schema_length=10_000,
+                try_parse_dates=True,
+            )
+        else:
+            raise UsageError(f"{argument} {path}: unknown format; use .csv, .tsv or .parquet")
+    except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ToolkitError(f"{path}: cannot read ({first})") from exc
+    if frame.height == 0 or frame.width == 0:
+        raise ToolkitError(f"{path}: no data rows")
+    return frame
+
+
+@check.command("data")
+@click.argument("train", type=click.Path(path_type=Path))
+@click.option("--test", "test", type=click.Path(path_type=Path), help="Test/validation split.")
+@click.option("--target", required=True, help="Target (label) column.")
+@click.option("--group", help="Group/ID column that must not be shared by train and test.")
+@click.option("--time", "time_col", help="Time column: test must come after train.")
+@click.option("--html", "html_out", type=click.Path(path_type=Path), help="Write the HTML report.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
+@click.option("--json-out", type=click.Path(path_type=Path), help="Also write the JSON result.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@click.pass_context
+def data(
+    ctx: click.Context,
+    train: Path,
+    test: Path | None,
+    target: str,
+    group: str | None,
+    time_col: str | None,
+    html_out: Path | None,
+    as_json: bool,
+    json_out: Path | None,
+    quiet: bool,
+) -> None:
+    """Data health report for TRAIN (and --test): leakage, drift, labels, quality.
+
+    Exits 1 when any high-severity finding exists, so it can gate CI.
+    """
+    from toolkit._io import atomic_write_text
+    from toolkit.checks.report import STEPS, health_report
+    from toolkit.cli._common import dumps_json, is_interactive
+
+    train_df = read_frame(train, "TRAIN")
+    test_df = read_frame(test, "--test") if test is not None else None
+    if target not in train_df.columns:
+        raise UsageError(f"--target {target!r}: no such column in {train}")
+    for option, column in (("--group", group), ("--time", time_col)):
+        if column is not None and column not in train_df.columns:
+            raise UsageError(f"{option} {column!r}: no such column in {train}")
+
+    def run(progress: Any = None) -> Any:
+        return health_report(
+            train_df, test_df, target=target, group=group, time=time_col, progress=progress
+        )
+
+    if is_interactive(quiet) and not as_json:
+        from rich.progress import Progress
+
+        with Progress(transient=True) as bar:
+            task = bar.add_task("checking", total=len(STEPS))
+
+            def advance(step: str) -> None:
+                bar.update(task, advance=1, description=step)
+
+            report = run(advance)
+    else:
+        report = run()
+    result = report.to_dict()
+    result["meta"].update({"train_file": str(train), "test_file": str(test) if test else None})
+    if html_out is not None:
+        report.to_html(html_out)
+    if json_out is not None:
+        atomic_write_text(json_out, dumps_json(result) + "\n")
+    if as_json:
+        click.echo(dumps_json(result))
+    else:
+        click.echo(str(report))
+        if html_out is not None:
+            click.echo(f"report: {html_out}")
+    if report.has_high:
+        ctx.exit(1)
