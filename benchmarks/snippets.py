@@ -5,7 +5,7 @@ snippets, names and summaries from their vocabulary), then measures:
 
 * query latency of ``SearchIndex.search`` (budget: under 50 ms with 10,000 snippets), over
   queries with one typo each, and whether the planted target ranks in the top 5;
-* index build cold (parse every file) and warm (mtime-keyed metadata cache + pickled index);
+* index build cold (parse every file) and warm (stat the files, load the marshalled index);
 * ``toolkit snippet search`` end to end with warm caches;
 * what users would otherwise pick: ``grep -ril`` over the files (no ranking, no typo tolerance)
   and ``difflib.get_close_matches`` over names and summaries (typo-tolerant, stdlib).

@@ -228,3 +228,12 @@ def test_new_from_stamped_copy_drops_markers(capsys, lib) -> None:
     assert "# >>> snippet" not in text and "# <<< snippet" not in text
     assert "def seed_everything" in text
     assert not [line for line in text.splitlines() if line != line.rstrip()]
+
+
+def test_status_reports_a_broken_file_and_goes_on(capsys, lib) -> None:
+    run(capsys, "add", "cv/nms")
+    broken = lib["project"] / "broken.py"
+    broken.write_text("# >>> snippet cv/nms v1 sha256:0000000000000000\nx = 1\n")
+    code, out, err = run(capsys, "status", "--json")
+    assert code == 1 and "broken.py:1" in err and "no end marker" in err
+    assert [r["state"] for r in json.loads(out)] == ["untouched"]

@@ -165,7 +165,10 @@ def status(ctx: click.Context, path: Path, as_json: bool, check: bool) -> None:
     """Show every stamped copy under PATH: untouched, modified, outdated, both, diverged."""
     from toolkit.snippets.status import scan
 
-    copies = scan(path, _library())
+    errors: list[str] = []
+    copies = scan(path, _library(), errors=errors)
+    for problem in errors:
+        click.echo(f"toolkit: error: {problem}", err=True)
     if as_json:
         echo_json([c.as_dict() for c in copies])
     elif not copies:
@@ -178,7 +181,7 @@ def status(ctx: click.Context, path: Path, as_json: bool, check: bool) -> None:
                 newer = f" (library v{c.library.version})"
             state = click.style(f"{c.state:<15}", fg=_STATE_COLOURS.get(c.state))
             click.echo(f"{state} {c.block.name} v{c.block.version}{newer}  {where}")
-    if check and any(c.state not in {"untouched", "diverged"} for c in copies):
+    if errors or (check and any(c.state not in {"untouched", "diverged"} for c in copies)):
         ctx.exit(1)
 
 

@@ -5,8 +5,8 @@ tags > summary > description > code). A query word matches index words exactly, 
 within one edit (a "deletion neighbourhood": a typo, a missing or an extra letter, a swap of two
 letters) or by shared trigrams (longer words). Scores add up per snippet; snippets matching every
 query word rank first. Lookups are dictionary hits, so a query over 10,000 snippets takes a few
-milliseconds (``benchmarks/snippets.py``); the built index is pickled in the cache directory,
-keyed by a fingerprint of the library, so the CLI does not rebuild it on each call.
+milliseconds (``benchmarks/snippets.py``); the built index is cached (``marshal``),
+keyed by the library files' paths, mtimes and sizes, so the CLI does not rebuild it.
 
 Example:
     >>> from toolkit.snippets.model import parse_snippet_text
@@ -23,9 +23,7 @@ import contextlib
 import hashlib
 import marshal
 import os
-import pickle
 import re
-import zlib
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable
@@ -249,34 +247,3 @@ def index_for_roots(roots: list[tuple[Path, str]]) -> tuple[SearchIndex, list[st
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(path, marshal.dumps((fp, library.malformed, _as_builtins(index))))
     return index, library.malformed
-
-
-def fingerprint(snippets: Iterable[Snippet]) -> str:
-    """A cheap identity of the library's content (names, origins and source checksums)."""
-    digest = hashlib.sha256(str(_INDEX_VERSION).encode())
-    for s in snippets:
-        digest.update(f"{s.name}\0{s.origin}\0{zlib.crc32(s.source.encode())}\n".encode())
-    return digest.hexdigest()[:24]
-
-
-def cached_index(snippets: list[Snippet], *, use_cache: bool = True) -> SearchIndex:
-    """The index for ``snippets``, loaded from the pickle cache when the library is unchanged."""
-    if not use_cache:
-        return SearchIndex.build(snippets)
-    from toolkit.snippets.config import cache_dir
-
-    path = cache_dir() / f"search-{fingerprint(snippets)}.pickle"
-    with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError):
-        loaded = pickle.loads(path.read_bytes())
-        if isinstance(loaded, SearchIndex):
-            return loaded
-    index = SearchIndex.build(snippets)
-    with contextlib.suppress(OSError):
-        from toolkit._io import atomic_write_bytes
-
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for old in path.parent.glob("search-*.pickle"):
-            with contextlib.suppress(OSError):
-                old.unlink()
-        atomic_write_bytes(path, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
-    return index

@@ -113,8 +113,12 @@ def iter_python_files(path: Path) -> Iterator[Path]:
                 yield Path(dirpath) / filename
 
 
-def scan(path: Path, library: Library) -> list[CopyStatus]:
-    """Every stamped copy under ``path`` with its state."""
+def scan(path: Path, library: Library, *, errors: list[str] | None = None) -> list[CopyStatus]:
+    """Every stamped copy under ``path`` with its state.
+
+    A file with broken markers raises ToolkitError, or, when ``errors`` is a list, is recorded
+    there and skipped so one bad file does not hide the other copies.
+    """
     results: list[CopyStatus] = []
     stores: dict[Path, ReceiptStore] = {}
     for file in iter_python_files(path):
@@ -125,6 +129,13 @@ def scan(path: Path, library: Library) -> list[CopyStatus]:
         if "# >>> snippet " not in text:
             continue
         store = stores.setdefault(file.parent, ReceiptStore.for_path(file))
-        for block in find_blocks(text, where=str(file)):
+        try:
+            blocks = find_blocks(text, where=str(file))
+        except ToolkitError as exc:
+            if errors is None:
+                raise
+            errors.append(str(exc))
+            continue
+        for block in blocks:
             results.append(classify(file, block, library, store))
     return results
