@@ -16,6 +16,11 @@ if [ ${#notebooks[@]} -eq 0 ]; then
 fi
 
 mkdir -p "$out"
+# The starter notebook may import the project's own package (src layout): make it importable in
+# the kernel even when the project is not pip-installed into this environment.
+if [ -d "$project/src" ]; then
+  export PYTHONPATH="$(cd "$project/src" && pwd)${PYTHONPATH:+:$PYTHONPATH}"
+fi
 echo "\$ toolkit report --execute -o $out ${notebooks[*]}"
 status=0
 toolkit report --execute -o "$out" "${notebooks[@]}" || status=$?

@@ -194,6 +194,7 @@ def test_metadata_header_and_toc(project: Path, failing_run: Any) -> None:
     if shutil.which("git"):
         commit = _git(project, "rev-parse", "--short=12", "HEAD")
         assert commit in header
+        assert "uncommitted" not in header  # the notebook is committed and untouched
     toc = page[page.index('class="tk-toc"') :]
     toc = toc[: toc.index("</nav>")]
     for heading, anchor in [("模型报告 Model report", "#"), ("Results", "#Results")]:

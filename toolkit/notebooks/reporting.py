@@ -427,7 +427,7 @@ def _git_commit(where: Path) -> str:
         timeout=10,
         check=False,
     )
-    return commit + (" (notebook modified since)" if dirty.stdout.strip() else "")
+    return commit + (" (notebook has uncommitted changes)" if dirty.stdout.strip() else "")
 
 
 def _metadata(source: Path, result: ReportResult, when: dt.datetime) -> dict[str, Any]:
