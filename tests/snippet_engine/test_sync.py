@@ -191,3 +191,14 @@ def test_unterminated_marker_is_reported(env, lib_v1) -> None:
     copy.write_text(copy.read_text().replace("# <<< snippet utils/mathy", ""))
     with pytest.raises(ToolkitError, match="no end marker"):
         scan(copy, load_library())
+
+
+def test_update_keeps_local_reformatting(env, lib_v1) -> None:
+    copy = add_snippet(load_library().get("utils/mathy"), to=env["project"])
+    copy.write_text(copy.read_text().replace("def clip(x, lo, hi):", "def clip(x,lo,hi):"))
+    assert _states(env["project"]) == ["untouched"]
+    _bump(lib_v1, "return 3 * x", "return x * 3", 2)
+    assert _states(env["project"]) == ["outdated"]
+    assert [r.action for r in update_path(copy, load_library())] == ["merged"]
+    body = find_blocks(copy.read_text())[0].body
+    assert "def clip(x,lo,hi):" in body and "return x * 3" in body

@@ -1,8 +1,8 @@
 """``toolkit snippet update``: bring stamped copies up to the library version by 3-way merge.
 
-For each outdated block: untouched copies are replaced by the library version; modified copies
-are merged (base, your copy, library) block by block. Conflicts are written as diff3 markers and
-counted; the stamp then records the new library version so, once resolved, the copy is
+For each outdated block: copies identical to their base are replaced by the library version;
+all others (even ones only reformatted, so the formatting survives) are merged (base, your copy,
+library) block by block. Conflicts are written as diff3 markers and counted; the stamp then records the new library version so, once resolved, the copy is
 "modified" against the new base. Diverged copies are skipped. Each file is written atomically.
 
 Example:
@@ -83,7 +83,7 @@ def update_file(
         assert copy.library is not None and copy.base is not None
         upstream = _with_newline(copy.library.source)
         new_version = copy.library.version
-        if copy.state == "outdated":
+        if copy.state == "outdated" and block.body == copy.base:
             merged, conflicts, action = upstream, 0, "updated"
         else:
             result = merge_text(
