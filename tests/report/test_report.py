@@ -270,6 +270,12 @@ def test_usage_errors(tmp_path: Path) -> None:
     nbformat.write(nbformat.v4.new_notebook(), tmp_path / "e.ipynb")
     res = CliRunner().invoke(cli, ["report", str(tmp_path / "e.ipynb"), "-p", "a=1"])
     assert isinstance(res.exception, UsageError) and "--execute" in str(res.exception)
+    (tmp_path / "sub").mkdir()
+    nbformat.write(nbformat.v4.new_notebook(), tmp_path / "sub" / "e.ipynb")
+    res = CliRunner().invoke(
+        cli, ["report", str(tmp_path / "e.ipynb"), str(tmp_path / "sub" / "e.ipynb"), "-o", "x"]
+    )
+    assert isinstance(res.exception, UsageError) and "e.html" in str(res.exception)
     with pytest.raises(InvalidNotebookError, match=r"missing\.ipynb"):
         report(tmp_path / "missing.ipynb")
     r_nb = nbformat.v4.new_notebook(

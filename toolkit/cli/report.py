@@ -82,6 +82,7 @@ def report(
         raise UsageError(
             "-p/--parameter needs --execute: parameters only act when the notebook runs"
         )
+    _refuse_name_clashes(notebooks, output_dir)
     results = []
     problems: list[dict[str, Any]] = []
     with _progress(len(notebooks), is_interactive(quiet) and not as_json) as advance:
@@ -128,6 +129,21 @@ def report(
             click.echo(f"index  {index}")
     if problems or any(r.failed for r in results):
         ctx.exit(1)
+
+
+def _refuse_name_clashes(notebooks: tuple[Path, ...], output_dir: Path | None) -> None:
+    """Two notebooks whose reports land on the same file: refuse before running anything."""
+    from toolkit.errors import UsageError
+
+    seen: dict[Path, Path] = {}
+    for path in notebooks:
+        target = (output_dir or path.parent).resolve() / path.stem
+        if target in seen and seen[target].resolve() != path.resolve():
+            raise UsageError(
+                f"{seen[target]} and {path} would both be reported as {target.name}.html in "
+                f"{target.parent}: report them into different -o directories"
+            )
+        seen[target] = path
 
 
 class _progress:
