@@ -3,7 +3,8 @@
 For each outdated block: copies identical to their base are replaced by the library version;
 all others (even ones only reformatted, so the formatting survives) are merged (base, your copy,
 library) block by block. Conflicts are written as diff3 markers and counted; the stamp then
-records the new library version so, once resolved, the copy is "modified" against the new base. Diverged copies are skipped. Each file is written atomically.
+records the new library version so, once resolved, the copy is "modified" against the new base.
+Diverged copies are skipped. Each file is written atomically.
 
 Example:
     >>> import pathlib, tempfile
