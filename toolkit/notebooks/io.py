@@ -19,7 +19,6 @@ import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from toolkit._io import atomic_write_bytes
 from toolkit.errors import InvalidNotebookError
 
 Notebook = dict[str, Any]
@@ -119,4 +118,8 @@ def dumps_notebook(nb: Notebook, style: JsonStyle = JsonStyle()) -> str:
 
 def write_notebook(path: str | Path, nb: Notebook, style: JsonStyle = JsonStyle()) -> None:
     """Write ``nb`` to ``path`` atomically in ``style``."""
+    # Imported here: tempfile (random, hashlib, shutil) costs start-up time that a hook run over
+    # already-clean notebooks, the common case, never needs.
+    from toolkit._io import atomic_write_bytes
+
     atomic_write_bytes(path, dumps_notebook(nb, style).encode("utf-8"))
