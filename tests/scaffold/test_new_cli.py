@@ -106,3 +106,30 @@ def test_plain_cookiecutter_is_protected_by_the_pre_gen_hook(
             output_dir=str(tmp_path),
         )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_interactive_answers_are_checked_before_writing(tmp_path: Path) -> None:
+    # Answer "json" to the first prompt and accept every other default.
+    answers = "json\n" + "\n" * 12
+    refused = subprocess.run(
+        [sys.executable, "-m", "toolkit", "new"],
+        cwd=tmp_path,
+        input=answers,
+        capture_output=True,
+        text=True,
+    )
+    assert refused.returncode == 2, refused.stderr
+    assert "standard-library" in refused.stderr and "json_project" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert list(tmp_path.iterdir()) == []
+    # Answers pick choices too: 2 -> PyTorch at the framework prompt (the 8th).
+    answers = "Good Name\n" + "\n" * 6 + "2\n" + "\n" * 4
+    made = subprocess.run(
+        [sys.executable, "-m", "toolkit", "new"],
+        cwd=tmp_path,
+        input=answers,
+        capture_output=True,
+        text=True,
+    )
+    assert made.returncode == 0, made.stderr
+    assert "torch" in (tmp_path / "good-name" / "pyproject.toml").read_text()

@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import subprocess
 from pathlib import Path
@@ -57,6 +58,16 @@ def resolve_names(template: TemplateInfo, context: dict[str, str]) -> dict[str, 
     return resolved
 
 
+def prompt_for_context(template: TemplateInfo, context: dict[str, str]) -> dict[str, str]:
+    """Ask cookiecutter's prompts (``context`` values become the defaults); return the answers."""
+    from cookiecutter.generate import generate_context
+    from cookiecutter.prompt import prompt_for_config
+
+    full = generate_context(str(template.path / "cookiecutter.json"), extra_context=context or None)
+    answers = prompt_for_config(full, no_input=False)
+    return {key: str(value) for key, value in answers.items() if not key.startswith("_")}
+
+
 def _is_nonempty_dir(path: Path) -> bool:
     return path.is_dir() and any(path.iterdir())
 
@@ -87,6 +98,11 @@ def create_project(
     check_context(info, context)
     output = Path(output_dir).expanduser()
     overwrite = force
+    if not no_input:
+        # Ask first, then check the answers, then render without input: a bad name is refused
+        # before cookiecutter creates anything, the same as with --no-input.
+        context = prompt_for_context(info, context)
+        no_input = True
     if no_input or "project_name" in context:
         context = resolve_names(info, context)
         target = output / context.get("project_slug", "")
@@ -94,6 +110,8 @@ def create_project(
             raise ToolkitError(f"{target} exists and is not empty; use --force to write into it")
         overwrite = force or target.is_dir()
     output.mkdir(parents=True, exist_ok=True)
+    # cookiecutter logs a traceback for a failing hook; the hook's own message and ours suffice.
+    logging.getLogger("cookiecutter").setLevel(logging.CRITICAL)
     try:
         project = Path(
             cookiecutter(
