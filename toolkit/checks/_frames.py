@@ -108,6 +108,10 @@ def codes(values: np.ndarray[Any, Any]) -> tuple[np.ndarray[Any, Any], np.ndarra
     """Integer codes and the category labels of an object column (missing -> its own label)."""
     import pandas as pd  # factorize is a hash table: O(n), unlike sorting strings
 
+    if values.dtype != object:
+        # numeric: NaN gets its own code; no conversion of every value to a string
+        inverse, uniques = pd.factorize(values, use_na_sentinel=False)
+        return np.asarray(inverse, dtype=np.int64), np.asarray(uniques, dtype=object)
     filled = np.where(missing_mask(values), "<missing>", values)
     inverse, uniques = pd.factorize(filled)
     return np.asarray(inverse, dtype=np.int64), np.asarray(uniques, dtype=object)

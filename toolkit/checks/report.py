@@ -210,7 +210,7 @@ def data_quality(tr: Table, te: Table | None, target: str) -> CheckResult:
         )
     summary: dict[str, Any] = {}
     if _is_classification(tr, target) and n_missing < tr.n_rows:
-        labels, counts = np.unique(y[~missing_mask(y)].astype(str), return_counts=True)
+        labels, counts = _value_counts(y[~missing_mask(y)])
         share = counts / counts.sum()
         summary["class_counts"] = dict(zip(labels.tolist(), counts.tolist(), strict=True))
         if len(labels) < 2:
@@ -230,6 +230,26 @@ def data_quality(tr: Table, te: Table | None, target: str) -> CheckResult:
                 )
             )
     return CheckResult("data_quality", findings, summary)
+
+
+def _value_counts(
+    values: np.ndarray[Any, Any],
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Distinct values as strings and their counts (hash-based: no per-row str conversion)."""
+    from toolkit.checks._frames import codes
+
+    idx, labels = codes(values)
+    counts = np.bincount(idx, minlength=len(labels))
+    names = np.asarray([_label(v) for v in labels], dtype=str)
+    order = np.argsort(names, kind="stable")
+    return names[order], counts[order]
+
+
+def _label(value: Any) -> str:
+    """``1.0`` -> "1" so numeric class labels read as written."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _label_step(tr: Table, target: str, features: list[str]) -> CheckResult:
@@ -284,10 +304,10 @@ def _figures(report: HealthReport) -> list[tuple[str, str]]:
     if _is_classification(tr, target):
         fig = Figure(figsize=(6, 3))
         ax = fig.subplots()
-        labels = np.unique(np.concatenate([t.columns[target].astype(str) for t in frames]))
+        labels = np.unique(np.concatenate([_value_counts(t.columns[target])[0] for t in frames]))
         width = 0.8 / len(frames)
         for i, t in enumerate(frames):
-            vals, counts = np.unique(t.columns[target].astype(str), return_counts=True)
+            vals, counts = _value_counts(t.columns[target])
             share = dict(zip(vals, counts / counts.sum(), strict=True))
             ax.bar(
                 np.arange(len(labels)) + i * width,

@@ -1,0 +1,131 @@
+"""Data health report vs ydata-profiling (minimal mode) on a 1,000,000 x 20 mixed table.
+
+Both sides run as separate child processes on the same Parquet file, so wall time and peak
+memory (max RSS of the child, from wait4) are measured the same way and in one run:
+
+* toolkit: read the Parquet with polars, 80/20 split, ``health_report`` (every check:
+  data quality, leakage, drift, adversarial validation, label issues) and the HTML report.
+* ydata-profiling: read the same Parquet with pandas, ``ProfileReport(minimal=True)``, HTML.
+
+ydata-profiling does not install next to pandas 3 / numpy 2.4, so it lives in its own venv:
+
+    python3 -m venv benchmarks/_work/ydata-venv
+    benchmarks/_work/ydata-venv/bin/pip install ydata-profiling setuptools pyarrow
+
+(benchmarks/_work/ is git-ignored). Without that venv the ydata row is skipped.
+
+Run: .venv/bin/python benchmarks/health_vs_ydata.py [--rows 1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / "_work"
+YDATA_PYTHON = WORK / "ydata-venv" / "bin" / "python"
+
+TOOLKIT_RUN = """
+import sys, polars as pl
+from toolkit.checks import health_report
+df = pl.read_parquet(sys.argv[1])
+cut = int(df.height * 0.8)
+report = health_report(df[:cut], df[cut:], target="target", group="customer_id", time="ts")
+report.to_html(sys.argv[2])
+print(report.counts())
+"""
+
+YDATA_RUN = """
+import sys, warnings
+warnings.filterwarnings("ignore")
+import pandas as pd
+from ydata_profiling import ProfileReport
+df = pd.read_parquet(sys.argv[1])
+ProfileReport(df, minimal=True, progress_bar=False).to_file(sys.argv[2])
+"""
+
+
+def build_table(path: Path, rows: int) -> None:
+    """1,000,000 x 20: 11 numeric (some with NaN, skewed), 5 categorical, an int ID, a group
+    ID, a timestamp and a binary target; rows sorted by time so the 80/20 split is clean."""
+    import numpy as np
+    import polars as pl
+
+    rng = np.random.default_rng(0)
+    cols: dict[str, object] = {}
+    for i in range(8):
+        v = rng.normal(i, 1 + i, rows)
+        if i % 3 == 0:
+            v[rng.uniform(size=rows) < 0.05] = np.nan
+        cols[f"num_{i}"] = v
+    cols["amount"] = rng.lognormal(3, 1, rows)
+    cols["count"] = rng.poisson(4, rows).astype(np.int64)
+    cols["ratio"] = rng.uniform(size=rows)
+    for i, k in enumerate((3, 8, 20, 200, 5)):
+        cols[f"cat_{i}"] = np.asarray([f"c{j}" for j in range(k)])[rng.integers(0, k, rows)]
+    cols["row_id"] = np.arange(rows, dtype=np.int64)
+    # customers belong to one period only, so the time-ordered split shares no groups
+    cols["customer_id"] = (np.arange(rows) // 10).astype(np.int64)
+    start = np.datetime64("2023-01-01T00:00:00")
+    cols["ts"] = (start + (np.arange(rows) * 30).astype("timedelta64[s]")).astype("datetime64[ms]")
+    logit = 0.5 * cols["num_1"] - 0.3 * np.log(cols["amount"]) + rng.normal(size=rows)  # type: ignore[operator, arg-type]
+    cols["target"] = (logit > np.nanmedian(logit)).astype(np.int64)
+    pl.DataFrame(cols).write_parquet(path)
+
+
+def measure(argv: list[str]) -> tuple[float, float, int]:
+    """Run ``argv``; return (wall seconds, peak RSS in GB, exit code)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    out = proc.stdout.read().decode() if proc.stdout else ""
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        print(f"  {argv[0]} failed ({code}):\n{err[-2000:]}", file=sys.stderr)
+    elif out.strip():
+        print(f"  output: {out.strip().splitlines()[-1]}")
+    return wall, usage.ru_maxrss / 1024**2, code  # ru_maxrss is KiB on Linux
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    args = parser.parse_args()
+    WORK.mkdir(exist_ok=True)
+    data = WORK / f"health_{args.rows}.parquet"
+    if not data.exists():
+        build_table(data, args.rows)
+    print(f"table: {args.rows:,} rows x 20 columns ({data.stat().st_size / 1e6:.0f} MB parquet)")
+    results = {}
+    print("toolkit health_report (all checks + HTML) ...")
+    results["toolkit"] = measure(
+        [sys.executable, "-c", TOOLKIT_RUN, str(data), str(WORK / "health.html")]
+    )
+    if YDATA_PYTHON.exists():
+        print("ydata-profiling minimal (+ HTML) ...")
+        results["ydata"] = measure(
+            [str(YDATA_PYTHON), "-c", YDATA_RUN, str(data), str(WORK / "ydata.html")]
+        )
+    else:
+        print(f"ydata-profiling skipped: no {YDATA_PYTHON} (see this file's docstring)")
+    print(f"\n{'tool':<34}{'wall s':>9}{'peak GB':>9}")
+    for name, (wall, peak, code) in results.items():
+        label = "toolkit health_report" if name == "toolkit" else "ydata-profiling minimal"
+        print(f"{label:<34}{wall:>9.1f}{peak:>9.2f}" + ("" if code == 0 else "  FAILED"))
+    if "ydata" in results and results["ydata"][2] == 0 and results["toolkit"][2] == 0:
+        t, y = results["toolkit"], results["ydata"]
+        print(
+            f"\nspeed-up {y[0] / t[0]:.1f}x (target >= 10x); memory {t[1] / y[1]:.2f} of ydata"
+            " (target <= 0.5)"
+        )
+
+
+if __name__ == "__main__":
+    main()
