@@ -90,3 +90,9 @@ def test_engine_parser_agrees() -> None:
 
 def test_snippets_dir_exists() -> None:
     assert SNIPPETS_DIR.is_dir()
+
+
+def test_readme_catalogue_lists_every_snippet() -> None:
+    readme = (SNIPPETS_DIR / "README.md").read_text(encoding="utf-8")
+    missing = [s.name for s in SNIPPETS if f"`{s.name}`" not in readme]
+    assert not missing, f"add these to the catalogue in snippets/README.md: {missing}"
