@@ -11,6 +11,7 @@ Example:
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import io
 import time as _time
@@ -288,6 +289,20 @@ def _label_step(tr: Table, target: str, features: list[str]) -> CheckResult:
 # HTML
 
 
+def _overlay(
+    plotting: Any,
+    a: np.ndarray[Any, Any],
+    b: np.ndarray[Any, Any],
+    col: str,
+    numeric: bool,
+    ax: Any,
+) -> Any:
+    """Train-vs-test figure of one column: histogram overlay or side-by-side shares."""
+    if numeric:
+        return plotting.distribution(a, compare=b, dropna=True, kde=False, xlabel=col, ax=ax)
+    return plotting.class_balance(a.astype(str), compare=b.astype(str), normalize=True, ax=ax)
+
+
 def _png(fig: Any) -> str:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=90, bbox_inches="tight")
@@ -295,60 +310,68 @@ def _png(fig: Any) -> str:
 
 
 def _figures(report: HealthReport) -> list[tuple[str, str]]:
-    """(caption, base64 PNG) pairs: class balance, missing values, most drifted features."""
-    from matplotlib.figure import Figure  # no pyplot: no global state, no GUI backend
+    """(caption, base64 PNG) pairs drawn with :mod:`toolkit.plotting`: class balance, missing
+    values, correlations and the most drifted features (train vs test), on fixed-seed samples."""
+    try:
+        from matplotlib.figure import Figure  # no pyplot: no global state, no GUI backend
+
+        from toolkit import plotting
+    except ImportError:  # the [plot] extra is not installed: the report has no figures
+        return []
+    import pandas as pd
 
     figs: list[tuple[str, str]] = []
     tr, te, target = report.train, report.test, report.meta["target"]
-    frames = [t for t in (tr, te) if t is not None and target in t.columns]
+
+    def draw(caption: str, fn: Callable[[Any], Any], size: tuple[float, float]) -> None:
+        fig = Figure(figsize=size)
+        try:
+            fn(fig.subplots())
+        except (ValueError, TypeError):
+            return  # a figure that cannot be drawn (e.g. nothing numeric) is left out
+        figs.append((caption, _png(fig)))
+
+    def sample(t: Table, col: str, n: int = _PLOT_SAMPLE) -> np.ndarray[Any, Any]:
+        return np.asarray(t.columns[col][sample_rows(t.n_rows, n)])
+
+    te_target = te if te is not None and target in te.columns else None
     if _is_classification(tr, target):
-        fig = Figure(figsize=(6, 3))
-        ax = fig.subplots()
-        labels = np.unique(np.concatenate([_value_counts(t.columns[target])[0] for t in frames]))
-        width = 0.8 / len(frames)
-        for i, t in enumerate(frames):
-            vals, counts = _value_counts(t.columns[target])
-            share = dict(zip(vals, counts / counts.sum(), strict=True))
-            ax.bar(
-                np.arange(len(labels)) + i * width,
-                [share.get(v, 0) for v in labels],
-                width,
-                label=t.name,
-            )
-        ax.set_xticks(np.arange(len(labels)) + width * (len(frames) - 1) / 2, labels[:50])
-        ax.set_ylabel("share of rows")
-        ax.legend()
-        figs.append((f"class balance of '{target}'", _png(fig)))
-    missing = {
-        c: float(missing_mask(v[sample_rows(len(v), _PLOT_SAMPLE)]).mean())
-        for c, v in tr.columns.items()
-    }
-    if any(missing.values()):
-        top = sorted(missing, key=lambda c: -missing[c])[:30]
-        fig = Figure(figsize=(6, max(2.0, 0.25 * len(top))))
-        ax = fig.subplots()
-        ax.barh(top[::-1], [missing[c] for c in top[::-1]])
-        ax.set_xlabel("share missing (train)")
-        figs.append(("missing values per column", _png(fig)))
+        y_te = sample(te_target, target) if te_target is not None else None
+        draw(
+            f"class balance of '{target}'",
+            lambda ax: plotting.class_balance(
+                [_label(v) for v in sample(tr, target)],
+                compare=None if y_te is None else [_label(v) for v in y_te],
+                normalize=True,
+                ax=ax,
+            ),
+            (6, 3),
+        )
+    rows = sample_rows(tr.n_rows, 20_000)
+    frame = pd.DataFrame({c: v[rows] for c, v in tr.columns.items()})
+    if frame.isna().to_numpy().any():
+        draw("missing values (train)", lambda ax: plotting.missing_matrix(frame, ax=ax), (7, 4))
+    low_card = [c for c in frame.columns if tr.kinds[c] == "numeric" or frame[c].nunique() <= 50][
+        :20
+    ]
+    if len(low_card) >= 2:
+        draw(
+            "correlations (train)",
+            lambda ax: plotting.correlation_heatmap(frame[low_card], ax=ax),
+            (7, 6),
+        )
     if te is not None:
         drift_res = next((r for r in report.results if r.name == "drift"), None)
         stats = drift_res.summary.get("per_feature", {}) if drift_res else {}
         ranked = sorted(stats, key=lambda c: -stats[c].get("psi", stats[c].get("js", 0)))[:4]
         for col in ranked:
-            fig = Figure(figsize=(5, 2.8))
-            ax = fig.subplots()
-            for t in (tr, te):
-                v = t.columns[col][sample_rows(t.n_rows, _PLOT_SAMPLE)]
-                if t.kinds[col] == "numeric":
-                    v = v[np.isfinite(v)]
-                    ax.hist(v, bins=50, density=True, alpha=0.5, label=t.name)
-                else:
-                    vals, counts = np.unique(v.astype(str), return_counts=True)
-                    keep = np.argsort(-counts)[:20]
-                    ax.bar(vals[keep], counts[keep] / counts.sum(), alpha=0.5, label=t.name)
-            ax.set_title(f"{col} (sample of up to {_PLOT_SAMPLE:,} rows)", fontsize=9)
-            ax.legend()
-            figs.append((f"train vs test: '{col}'", _png(fig)))
+            a, b = sample(tr, col), sample(te, col)
+            numeric = tr.kinds[col] == "numeric" and te.kinds[col] == "numeric"
+            draw(
+                f"train vs test: '{col}'",
+                functools.partial(_overlay, plotting, a, b, col, numeric),
+                (5, 3) if numeric else (6, 3),
+            )
     return figs
 
 
