@@ -46,15 +46,11 @@ def reduce_memory(
         if pd.api.types.is_integer_dtype(series) and not isinstance(
             series.dtype, pd.api.extensions.ExtensionDtype
         ):
-            out[col] = pd.to_numeric(
-                series, downcast="unsigned" if series.min() >= 0 else "integer"
-            )
-            if out[col].dtype.kind == "u":
-                # Signed types are friendlier (subtraction does not wrap around).
-                out[col] = pd.to_numeric(series, downcast="integer")
+            # Signed target types only: unsigned ones wrap around on subtraction.
+            out[col] = pd.to_numeric(series, downcast="integer")
         elif pd.api.types.is_float_dtype(series) and float32:
             finite = series[np.isfinite(series)]
-            too_big = len(finite) and finite.abs().max() > np.finfo(np.float32).max
+            too_big = len(finite) > 0 and finite.abs().max() > np.finfo(np.float32).max
             if not too_big:
                 out[col] = series.astype(np.float32)
         elif pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series):

@@ -1,8 +1,9 @@
 """Grid search with stratified cross-validation over a Pipeline, with a tidy results table.
 
 Tuning the whole pipeline (not a pre-scaled X) keeps preprocessing inside each CV fold, so no
-information leaks from validation folds. ``results_table`` turns ``cv_results_`` into a sorted
-pandas DataFrame of the parameters, mean and std score.
+information leaks from validation folds. The default scoring is ``roc_auc`` (binary); use
+``"roc_auc_ovr"`` or ``"f1_macro"`` for several classes. ``results_table`` turns
+``cv_results_`` into a sorted pandas DataFrame of the parameters, mean and std score.
 
 tags: sklearn, tuning, grid-search, cross-validation, pipeline
 requires: scikit-learn, pandas
