@@ -71,9 +71,12 @@ def test_training_curves_from_csv_runs_and_million_steps(tmp_path, png):
 
 
 def test_training_curves_skips_nan_and_rejects_inf():
-    frame = pd.DataFrame({"loss": [1.0, 0.5, 0.4], "val_loss": [np.nan, np.nan, 0.6]})
+    frame = pd.DataFrame(
+        {"loss": [1.0, 0.5, 0.4], "val_loss": [np.nan, np.nan, 0.6], "time": ["a", "b", "c"]}
+    )
     fig = tp.training_curves(frame)
     assert "2 NaN entries skipped" in notes(fig.axes[0])[0]
+    assert [a.get_title() for a in fig.axes if a.get_visible()] == ["loss"]  # text column ignored
     with pytest.raises(ValueError, match=r"history\['loss'\]: contains inf"):
         tp.training_curves({"loss": [1.0, np.inf]})
     with pytest.raises(ValueError, match="history: no such CSV file"):

@@ -404,6 +404,7 @@ def calibration(
     n_bins: int = 10,
     strategy: str = "uniform",
     pos_label: Any = None,
+    log_counts: bool = True,
     title: str | None = None,
     ax: Axes | None = None,
 ) -> Figure:
@@ -466,7 +467,9 @@ def calibration(
     main.set_ylabel("fraction of positives")
     main.legend(loc="upper left", fontsize="small")
     main.set_title(title if title is not None else "Calibration (reliability diagram)")
-    hist.set_ylabel("count")
+    if log_counts:  # predictions pile up near 0 and 1; a log axis keeps the middle bins visible
+        hist.set_yscale("log")
+    hist.set_ylabel("count (log)" if log_counts else "count")
     if ax is None:
         hist.set_xlabel("mean predicted probability")
     else:

@@ -128,10 +128,17 @@ def training_curves(
         xcol = next((c for c in _STEP_COLUMNS if c in first.columns), None)
     elif xcol not in first.columns:
         raise ValueError(f"x: column {xcol!r} not in history (columns: {list(first.columns)})")
+    import pandas as pd
+
+    # Without metrics=, plot every numeric column (logs often carry timestamps or run names).
     wanted = (
         list(metrics)
         if metrics is not None
-        else [str(c) for c in first.columns if c != xcol and c not in _STEP_COLUMNS]
+        else [
+            str(c)
+            for c in first.columns
+            if c != xcol and c not in _STEP_COLUMNS and pd.api.types.is_numeric_dtype(first[c])
+        ]
     )
     if not wanted:
         raise ValueError("history: has no metric columns to plot")
