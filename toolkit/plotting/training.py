@@ -160,7 +160,7 @@ def training_curves(
     downsampled, skipped = 0, 0
     color_index = 0
     for panel, (group, members) in zip(axes, groups.items(), strict=False):
-        for run_name, frame in runs.items():
+        for run_index, (run_name, frame) in enumerate(runs.items()):
             for metric in members:
                 if metric not in frame.columns:
                     raise ValueError(f"metrics: {metric!r} not in history {run_name!r}".strip())
@@ -178,8 +178,10 @@ def training_curves(
                 ys, xs = y_all[keep], steps[keep]
                 if ys.size == 0:
                     continue
-                color = f"C{color_index % 10}"
+                # Several runs: one colour per run, validation dashed; one run: colour per metric.
+                color = f"C{(run_index if len(runs) > 1 else color_index) % 10}"
                 color_index += 1
+                dashed = len(runs) > 1 and metric.startswith(_VAL_PREFIXES) and len(members) > 1
                 smooth = ema(ys, smoothing) if smoothing else ys
                 idx = lttb(xs, smooth, max_points)
                 if idx.size < xs.size:
@@ -187,7 +189,14 @@ def training_curves(
                 if smoothing:
                     raw_idx = lttb(xs, ys, max_points)
                     panel.plot(xs[raw_idx], ys[raw_idx], color=color, alpha=0.25, linewidth=0.8)
-                panel.plot(xs[idx], smooth[idx], color=color, label=label, gid=f"curve-{label}")
+                panel.plot(
+                    xs[idx],
+                    smooth[idx],
+                    color=color,
+                    label=label,
+                    gid=f"curve-{label}",
+                    linestyle="--" if dashed else "-",
+                )
                 is_val = len(members) == 1 or metric.startswith(_VAL_PREFIXES)
                 if mark_best and is_val:
                     best = int(np.argmin(ys) if _lower_is_better(metric) else np.argmax(ys))
