@@ -90,4 +90,8 @@ def test_toolkit_new_from_installed_wheel(wheel: Path, tmp_path: Path) -> None:
     project = tmp_path / "from-wheel"
     assert (project / "src" / "from_wheel" / "models" / "train.py").is_file()
     assert (project / "notebooks" / "01-starter-baseline.ipynb").is_file()
+    # Dot-files and empty-directory keepers survive the trip through the wheel.
+    for kept in [".gitignore", ".pre-commit-config.yaml", ".github/workflows/ci.yml"]:
+        assert (project / kept).is_file(), kept
+    assert (project / "data" / "raw" / ".gitkeep").is_file()
     assert str(project) in result.stdout
