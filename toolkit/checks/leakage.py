@@ -276,12 +276,14 @@ def _bins(train_values: np.ndarray[Any, Any], kind: str) -> Any:
             return np.where(np.isnan(v), len(edges) + 1, out)
 
         return numeric_bins
+    import pandas as pd
+
     _, labels = codes(train_values)
-    lookup = {lab: i for i, lab in enumerate(labels)}
+    index = pd.Index(labels)
 
     def category_bins(v: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
         filled = np.where(missing_mask(v), "<missing>", v)
-        return np.asarray([lookup.get(x, -1) for x in filled]) + 1
+        return np.asarray(index.get_indexer(filled)) + 1  # unseen categories -> bin 0
 
     return category_bins
 
