@@ -108,3 +108,38 @@ def test_cli_bad_input_one_line(csvs, capsys, args, code, needle):
     assert exc.value.code == code
     err = capsys.readouterr().err.strip()
     assert needle in err and len(err.splitlines()) == 1 and "Traceback" not in err
+
+
+def test_cli_module_and_package_import_light():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, toolkit.cli.check, toolkit.checks;"
+        "print([m for m in ('numpy', 'pandas', 'polars', 'sklearn', 'matplotlib')"
+        " if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_cli_string_labels_and_text_dates(tmp_path):
+    rng = np.random.default_rng(0)
+    n = 1200
+    df = pd.DataFrame(
+        {
+            "a": rng.normal(size=n),
+            "动物": rng.choice(["猫", "狗"], n),
+            "date": pd.date_range("2024-01-01", periods=n, freq="h").astype(str),
+        }
+    )
+    df["label"] = np.where(df.a + rng.normal(size=n) > 0, "yes", "no")
+    df.iloc[:900].to_csv(tmp_path / "tr.csv", index=False)
+    df.iloc[900:].to_csv(tmp_path / "te.csv", index=False)
+    shuffled = df.sample(frac=1.0, random_state=0).iloc[900:]
+    shuffled.to_csv(tmp_path / "te_mixed.csv", index=False)
+    args = ["check", "data", str(tmp_path / "tr.csv"), "--target", "label", "--time", "date"]
+    ok = CliRunner().invoke(cli, [*args, "--test", str(tmp_path / "te.csv")])
+    assert ok.exit_code == 0, ok.output
+    bad = CliRunner().invoke(cli, [*args, "--test", str(tmp_path / "te_mixed.csv")])
+    assert bad.exit_code == 1 and "time_overlap" in bad.output

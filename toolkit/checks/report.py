@@ -15,6 +15,7 @@ import functools
 import html
 import io
 import time as _time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -323,13 +324,19 @@ def _figures(report: HealthReport) -> list[tuple[str, str]]:
     figs: list[tuple[str, str]] = []
     tr, te, target = report.train, report.test, report.meta["target"]
 
+    # Chinese column names and categories render when a CJK font is installed; without one
+    # matplotlib's per-glyph warnings would flood the console, so they are silenced.
+    cjk = plotting.find_cjk_font() is not None
+
     def draw(caption: str, fn: Callable[[Any], Any], size: tuple[float, float]) -> None:
-        fig = Figure(figsize=size)
-        try:
-            fn(fig.subplots())
-        except (ValueError, TypeError):
-            return  # a figure that cannot be drawn (e.g. nothing numeric) is left out
-        figs.append((caption, _png(fig)))
+        with plotting.style(cjk=cjk), warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+            fig = Figure(figsize=size)
+            try:
+                fn(fig.subplots())
+            except (ValueError, TypeError):
+                return  # a figure that cannot be drawn (e.g. nothing numeric) is left out
+            figs.append((caption, _png(fig)))
 
     def sample(t: Table, col: str, n: int = _PLOT_SAMPLE) -> np.ndarray[Any, Any]:
         return np.asarray(t.columns[col][sample_rows(t.n_rows, n)])
