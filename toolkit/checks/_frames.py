@@ -80,8 +80,7 @@ def to_table(frame: Any, name: str) -> Table:
             columns[col] = values
             kinds[col] = "numeric"
         else:
-            arr = series.cast(nw.String).to_numpy()
-            columns[col] = np.asarray(arr, dtype=object)
+            columns[col] = _shared_strings(series.cast(nw.String).to_numpy())
             kinds[col] = "categorical"
     return Table(name, columns, kinds, int(df.shape[0]), infinite)
 
@@ -133,3 +132,17 @@ def small_threads(n_rows: int) -> Any:
     from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
     return threadpool_limits(limits=1 if n_rows < 100_000 else None)
+
+
+def _shared_strings(values: Any) -> np.ndarray[Any, Any]:
+    """Object array in which equal strings are one Python object (missing -> None).
+
+    Exporting a string column makes one Python object per row (~60 bytes each); pointing every
+    row at its category's single object keeps 8 bytes per row, so peak memory stays low.
+    """
+    import pandas as pd
+
+    inverse, uniques = pd.factorize(np.asarray(values, dtype=object))
+    shared = np.empty(len(uniques) + 1, dtype=object)
+    shared[:-1] = np.asarray(uniques, dtype=object)  # the extra last slot stays None
+    return np.asarray(shared[inverse], dtype=object)  # inverse -1 (missing) -> the last: None
