@@ -51,7 +51,7 @@ def starter_notebook() -> dict:
          "pd.DataFrame([metrics], index=[type(model).__name__]).round(3)"),
         ("markdown", [], "## Errors by class"),
         ("code", [], "ax = plot_confusion(model, X_test, y_test)\n"
-         "save_figure(ax.figure, \"confusion\")"),
+         "figure_path = save_figure(ax.figure, \"confusion\")"),
     ]
     return {
         "cells": [
