@@ -10,10 +10,11 @@ Example:
 
 from __future__ import annotations
 
-import importlib
 import sys
 from types import ModuleType
 from typing import Any
+
+from toolkit._lazy import lazy_exports
 
 _EXPORTS = {
     "leakage": "toolkit.checks.leakage",
@@ -32,14 +33,7 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'toolkit.checks' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return __all__
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, absolute=True)
 
 
 class _FunctionsWin(ModuleType):

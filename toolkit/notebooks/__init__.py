@@ -11,8 +11,7 @@ Example:
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from toolkit._lazy import lazy_exports
 
 # Public name -> defining module. Everything loads on first use (PEP 562), so a hook that
 # imports ``toolkit.notebooks.strip`` does not pay for the checks, and nothing pulls nbconvert.
@@ -40,12 +39,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'toolkit.notebooks' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"toolkit.notebooks.{module}"), name)
-
-
-def __dir__() -> list[str]:
-    return sorted([*__all__, *globals()])
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
