@@ -18,6 +18,7 @@ import numpy as np
 
 from toolkit.checks._frames import (
     Table,
+    aligned_codes,
     codes,
     missing_mask,
     sample_rows,
@@ -51,7 +52,7 @@ def drift(train: Any, test: Any, *, columns: list[str] | None = None) -> CheckRe
         if tr.kinds[col] == "numeric" and te.kinds[col] == "numeric":
             stat = numeric_drift(tr.columns[col], te.columns[col])
         else:
-            stat = categorical_drift(tr.columns[col], te.columns[col])
+            stat = categorical_drift(*aligned_codes(tr, te, col)[:2])
         stats[col] = stat
         effect = stat.get("psi", stat.get("js", 0.0))
         name = "PSI" if "psi" in stat else "JS"
@@ -110,7 +111,8 @@ def numeric_drift(a: np.ndarray[Any, Any], b: np.ndarray[Any, Any]) -> dict[str,
 
 
 def categorical_drift(a: np.ndarray[Any, Any], b: np.ndarray[Any, Any]) -> dict[str, float]:
-    """Chi-square p-value and Jensen-Shannon distance (base 2, 0..1) of two category columns."""
+    """Chi-square p-value and Jensen-Shannon distance (base 2, 0..1) of two category columns
+    (labels, or integer codes shared by both with -1 for missing)."""
     from scipy.spatial.distance import jensenshannon
     from scipy.stats import chi2_contingency
 
@@ -119,7 +121,10 @@ def categorical_drift(a: np.ndarray[Any, Any], b: np.ndarray[Any, Any]) -> dict[
         "missing_train": float(missing_mask(a_s).mean()),
         "missing_test": float(missing_mask(b_s).mean()),
     }
-    both, labels = codes(np.concatenate([a_s.astype(object), b_s.astype(object)]))
+    if a_s.dtype.kind in "iu" and b_s.dtype.kind in "iu":  # shared codes: no strings needed
+        both, labels = codes(np.concatenate([a_s, b_s]))
+    else:
+        both, labels = codes(np.concatenate([a_s.astype(object), b_s.astype(object)]))
     # Keep the 50 most common categories; the long tail is pooled so chi-square stays valid.
     order = np.argsort(-np.bincount(both))
     remap = np.full(len(labels), min(50, len(labels)) - 1)
@@ -137,11 +142,12 @@ def categorical_drift(a: np.ndarray[Any, Any], b: np.ndarray[Any, Any]) -> dict[
 
 
 def _matrix(table: Table, columns: list[str], rows: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-    """Numeric matrix for a model: numerics as-is, categories as frequency-ranked codes."""
+    """Numeric matrix for a model: numerics as-is, categories as their integer codes (missing:
+    NaN, which gradient boosting treats as its own branch)."""
     out = np.empty((len(rows), len(columns)))
     for j, col in enumerate(columns):
         v = table.columns[col][rows]
-        out[:, j] = v if table.kinds[col] == "numeric" else codes(v.astype(object))[0]
+        out[:, j] = v if table.kinds[col] == "numeric" else np.where(v < 0, np.nan, v)
     return out
 
 
@@ -176,17 +182,15 @@ def adversarial_validation(
     # Categories are coded on train and test together so the same value gets the same code.
     n_a, n_b = min(tr.n_rows, sample), min(te.n_rows, sample)
     ra, rb = sample_rows(tr.n_rows, n_a, random_state), sample_rows(te.n_rows, n_b, random_state)
-    joined = Table(
-        "both",
-        {c: np.concatenate([tr.columns[c][ra], te.columns[c][rb]]) for c in cols},
-        {c: "numeric" if tr.kinds[c] == te.kinds[c] == "numeric" else "categorical" for c in cols},
-        n_a + n_b,
-        {},
-    )
-    for c in cols:
-        if joined.kinds[c] == "categorical":
-            joined.columns[c] = joined.columns[c].astype(object)
-    X = _matrix(joined, cols, np.arange(n_a + n_b))
+    X = np.empty((n_a + n_b, len(cols)))
+    for j, c in enumerate(cols):
+        if tr.kinds[c] == te.kinds[c] == "numeric":
+            a, b = tr.columns[c][ra], te.columns[c][rb]
+        else:
+            ca, cb, _ = aligned_codes(tr, te, c)
+            a, b = ca[ra], cb[rb]
+            a, b = np.where(a < 0, np.nan, a), np.where(b < 0, np.nan, b)
+        X[:n_a, j], X[n_a:, j] = a, b
     usable = ~np.all(np.isnan(X), axis=0)
     X, cols = X[:, usable], [c for c, ok in zip(cols, usable, strict=True) if ok]
     if not cols:

@@ -23,7 +23,16 @@ from typing import Any
 
 import numpy as np
 
-from toolkit.checks._frames import Table, missing_mask, require_column, sample_rows, to_table
+from toolkit.checks._frames import (
+    Table,
+    _label,
+    category_codes,
+    labels,
+    missing_mask,
+    require_column,
+    sample_rows,
+    to_table,
+)
 from toolkit.checks.result import SEVERITIES, CheckResult, Finding
 from toolkit.errors import UsageError
 
@@ -212,7 +221,7 @@ def data_quality(tr: Table, te: Table | None, target: str) -> CheckResult:
         )
     summary: dict[str, Any] = {}
     if _is_classification(tr, target) and n_missing < tr.n_rows:
-        labels, counts = _value_counts(y[~missing_mask(y)])
+        labels, counts = _value_counts(tr, target)
         share = counts / counts.sum()
         summary["class_counts"] = dict(zip(labels.tolist(), counts.tolist(), strict=True))
         if len(labels) < 2:
@@ -234,35 +243,25 @@ def data_quality(tr: Table, te: Table | None, target: str) -> CheckResult:
     return CheckResult("data_quality", findings, summary)
 
 
-def _value_counts(
-    values: np.ndarray[Any, Any],
-) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-    """Distinct values as strings and their counts (hash-based: no per-row str conversion)."""
-    from toolkit.checks._frames import codes
-
-    idx, labels = codes(values)
-    counts = np.bincount(idx, minlength=len(labels))
-    names = np.asarray([_label(v) for v in labels], dtype=str)
+def _value_counts(table: Table, column: str) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Distinct non-missing values of ``column`` as strings (sorted) and their counts."""
+    idx, labels = category_codes(table, column)
+    counts = np.bincount(idx[idx >= 0], minlength=len(labels))
+    names = np.asarray([str(v) for v in labels], dtype=str)
+    present = counts > 0
+    names, counts = names[present], counts[present]
     order = np.argsort(names, kind="stable")
     return names[order], counts[order]
 
 
-def _label(value: Any) -> str:
-    """``1.0`` -> "1" so numeric class labels read as written."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def _label_step(tr: Table, target: str, features: list[str]) -> CheckResult:
-    from toolkit.checks._frames import codes
     from toolkit.checks.drift import _matrix
     from toolkit.checks.labels import label_issues
 
     y_all = tr.columns[target]
     rows = sample_rows(tr.n_rows, _LABEL_SAMPLE, seed=2)
     rows = rows[~missing_mask(y_all[rows])]
-    y = codes(y_all[rows].astype(object))[0] if tr.kinds[target] != "numeric" else y_all[rows]
+    y = y_all[rows] if tr.kinds[target] == "numeric" else labels(tr, target, rows)
     counts = np.unique(y, return_counts=True)[1]
     if len(counts) < 2 or counts.min() < 3:
         return CheckResult("label_issues", [], {"skipped": "a class has fewer than 3 rows"})
@@ -301,7 +300,9 @@ def _overlay(
     """Train-vs-test figure of one column: histogram overlay or side-by-side shares."""
     if numeric:
         return plotting.distribution(a, compare=b, dropna=True, kde=False, xlabel=col, ax=ax)
-    return plotting.class_balance(a.astype(str), compare=b.astype(str), normalize=True, ax=ax)
+    return plotting.class_balance(
+        [_label(v) for v in a], compare=[_label(v) for v in b], normalize=True, ax=ax
+    )
 
 
 def _png(fig: Any) -> str:
@@ -339,7 +340,7 @@ def _figures(report: HealthReport) -> list[tuple[str, str]]:
             figs.append((caption, _png(fig)))
 
     def sample(t: Table, col: str, n: int = _PLOT_SAMPLE) -> np.ndarray[Any, Any]:
-        return np.asarray(t.columns[col][sample_rows(t.n_rows, n)])
+        return np.asarray(labels(t, col, sample_rows(t.n_rows, n)))
 
     te_target = te if te is not None and target in te.columns else None
     if _is_classification(tr, target):
@@ -355,7 +356,14 @@ def _figures(report: HealthReport) -> list[tuple[str, str]]:
             (6, 3),
         )
     rows = sample_rows(tr.n_rows, 20_000)
-    frame = pd.DataFrame({c: v[rows] for c, v in tr.columns.items()})
+    frame = pd.DataFrame(
+        {
+            c: v[rows]
+            if tr.kinds[c] == "numeric"
+            else pd.Categorical.from_codes(v[rows], pd.Index(tr.categories[c]))
+            for c, v in tr.columns.items()
+        }
+    )
     if frame.isna().to_numpy().any():
         draw("missing values (train)", lambda ax: plotting.missing_matrix(frame, ax=ax), (7, 4))
     low_card = [c for c in frame.columns if tr.kinds[c] == "numeric" or frame[c].nunique() <= 50][
