@@ -19,6 +19,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +40,8 @@ class Table:
     n_rows: int
     infinite: dict[str, int]
     categories: dict[str, np.ndarray[Any, Any]] = field(default_factory=dict)
+    # Results that several checks need (target kind, ID-like columns) are computed once.
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def numeric(self, exclude: tuple[str | None, ...] = ()) -> list[str]:
         """Names of numeric columns, minus ``exclude``."""
@@ -71,12 +74,16 @@ def to_table(frame: Any, name: str) -> Table:
         series = df[col]
         dtype = series.dtype
         if dtype.is_numeric() and dtype != nw.Boolean:
-            values = np.array(series.cast(nw.Float64).to_numpy(), dtype=np.float64)
+            # Often a zero-copy view of the caller's data: made read-only so no check can
+            # ever write into the user's frame; copied only to blank out infinities.
+            values = np.asarray(series.cast(nw.Float64).to_numpy(), dtype=np.float64)
             # Infinities are reported by the health report, then treated as missing.
             n_inf = int(np.isinf(values).sum())
             if n_inf:
                 infinite[col] = n_inf
-                values[np.isinf(values)] = np.nan
+                values = np.where(np.isinf(values), np.nan, values)
+            values = values.view()
+            values.flags.writeable = False
             columns[col] = values
             kinds[col] = "numeric"
         elif dtype.is_temporal():
@@ -127,11 +134,20 @@ def codes(values: np.ndarray[Any, Any]) -> tuple[np.ndarray[Any, Any], np.ndarra
     return np.asarray(inverse, dtype=np.int64), np.asarray(uniques, dtype=object)
 
 
+@functools.lru_cache(maxsize=64)
 def sample_rows(n: int, size: int, seed: int = 0) -> np.ndarray[Any, Any]:
-    """Row indices of a fixed-seed sample of at most ``size`` rows (all rows when n <= size)."""
-    if n <= size:
-        return np.arange(n)
-    return np.sort(np.random.default_rng(seed).choice(n, size=size, replace=False))
+    """Row indices of a fixed-seed sample of at most ``size`` rows (all rows when n <= size).
+
+    Cached (read-only result): every check samples the same few shapes, and drawing 200,000 of
+    800,000 rows without replacement costs a permutation each time.
+    """
+    rows = (
+        np.arange(n)
+        if n <= size
+        else np.sort(np.random.default_rng(seed).choice(n, size=size, replace=False))
+    )
+    rows.flags.writeable = False
+    return rows
 
 
 def small_threads(n_rows: int) -> Any:

@@ -103,7 +103,11 @@ def id_like_columns(
 ) -> dict[str, tuple[float, str]]:
     """Columns that identify rows: (almost) all values unique and integer/string, or named like an
     ID with mostly unique values. Returns ``{column: (unique_ratio, reason)}``."""
+    key = ("id_like", exclude)
+    if key in table.memo:
+        return dict(table.memo[key])
     found: dict[str, tuple[float, str]] = {}
+    table.memo[key] = found
     if table.n_rows < 20:
         return found
     rows = sample_rows(table.n_rows, _SAMPLE)
@@ -123,7 +127,7 @@ def id_like_columns(
             found[col] = (ratio, f"{ratio:.0%} unique values")
         elif ratio >= 0.5 and _ID_NAME.search(col):
             found[col] = (ratio, f"named like an ID, {ratio:.0%} unique")
-    return found
+    return dict(found)
 
 
 def row_hashes(
@@ -134,24 +138,31 @@ def row_hashes(
 ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
     """64-bit hash per row of ``tr`` and of ``te`` over ``columns``; with ``scale`` numerics are
     z-scored and rounded (to 2 decimals of a standard deviation) first so near-identical rows
-    collide. Categories are hashed by codes shared between the two tables (no strings)."""
-    import pandas as pd
+    collide. Categories are hashed by codes shared between the two tables (no strings).
 
-    hashes = [np.zeros(tr.n_rows, dtype=np.uint64), np.zeros(te.n_rows, dtype=np.uint64)]
-    for col in columns:
+    Hashing runs in polars (multi-threaded, vectorised over every column at once).
+    """
+    import polars as pl
+
+    data: list[dict[str, Any]] = [{}, {}]
+    exprs = []
+    for i, col in enumerate(columns):
+        name = f"c{i}"  # column names may repeat after cleaning or be non-strings: use positions
         if tr.kinds[col] == te.kinds[col] == "numeric":
-            parts = [tr.columns[col], te.columns[col]]
+            data[0][name], data[1][name] = tr.columns[col], te.columns[col]
+            expr = pl.col(name)
             if scale is not None:
                 mean, std = scale[col]
-                # +0.0 folds -0.0 into 0.0
-                parts = [np.round((v - mean) / std, 2) + 0.0 for v in parts]
-            parts = [np.nan_to_num(v, nan=np.inf) for v in parts]
+                expr = ((expr - mean) / std).round(2) + 0.0  # +0.0 folds -0.0 into 0.0
+            exprs.append(expr.fill_nan(np.inf).fill_null(np.inf))
         else:
-            parts = list(aligned_codes(tr, te, col)[:2])
-        for h, part in zip(hashes, parts, strict=True):
-            h *= np.uint64(1_000_003)
-            h ^= pd.util.hash_array(part, categorize=False)
-    return hashes[0], hashes[1]
+            data[0][name], data[1][name] = aligned_codes(tr, te, col)[:2]
+            exprs.append(pl.col(name))
+    out = []
+    for columns_of_table in data:
+        frame = pl.DataFrame(columns_of_table).select(exprs)
+        out.append(frame.hash_rows(seed=0).to_numpy())
+    return out[0], out[1]
 
 
 def _repeat_rate(h: np.ndarray[Any, Any]) -> float:
@@ -168,6 +179,29 @@ def _member(needles: np.ndarray[Any, Any], haystack: np.ndarray[Any, Any]) -> np
     return np.asarray(pd.Series(needles).isin(pd.Series(haystack)).to_numpy(), dtype=bool)
 
 
+def _mean_std(table: Table, columns: list[str]) -> dict[str, tuple[float, float]]:
+    """Mean and (population) standard deviation of the numeric ``columns``, ignoring NaN;
+    one multi-threaded polars pass instead of numpy's copying ``nanmean``/``nanstd``."""
+    import polars as pl
+
+    numeric = [c for c in columns if table.kinds[c] == "numeric"]
+    if not numeric:
+        return {}
+    frame = pl.DataFrame({f"c{i}": table.columns[c] for i, c in enumerate(numeric)})
+    values = pl.all().fill_nan(None)
+    stats = frame.select(values.mean().name.suffix("_m"), values.std(ddof=0).name.suffix("_s")).row(
+        0
+    )
+    n = len(numeric)
+    return {
+        c: (
+            float("nan") if stats[i] is None else float(stats[i]),
+            float("nan") if stats[n + i] is None else float(stats[n + i]),
+        )
+        for i, c in enumerate(numeric)
+    }
+
+
 def duplicates(tr: Table, te: Table, columns: list[str]) -> tuple[list[Finding], dict[str, Any]]:
     """Exact and near-duplicate feature rows shared by train and test.
 
@@ -182,11 +216,9 @@ def duplicates(tr: Table, te: Table, columns: list[str]) -> tuple[list[Finding],
     within = _repeat_rate(exact_tr)
     rate = float(in_train.mean())
     scale = {}
-    for col in columns:
-        if tr.kinds[col] == te.kinds[col] == "numeric":
-            v = tr.columns[col]
-            std = float(np.nanstd(v)) if np.isfinite(v).any() else 0.0
-            scale[col] = (float(np.nanmean(v)) if std > 0 else 0.0, std if std > 0 else 1.0)
+    for col, (mean, std) in _mean_std(tr, columns).items():
+        ok = std == std and std > 0  # NaN std: no finite value
+        scale[col] = (mean if ok else 0.0, std if ok else 1.0)
     near_tr, near_te = row_hashes(tr, te, columns, scale)
     near = _member(near_te, near_tr) & ~in_train
     near_rate = float(near.mean())
@@ -288,12 +320,18 @@ def time_overlap(tr: Table, te: Table, time: str) -> list[Finding]:
 
 def _target_info(tr: Table, target: str) -> tuple[str, np.ndarray[Any, Any]]:
     """("classification", class codes, -1 = missing) or ("regression", float values)."""
-    values = tr.columns[target]
-    if tr.kinds[target] == "numeric":
-        finite = values[np.isfinite(values)]
-        if len(np.unique(finite[:50_000])) > 20 or not np.all(np.mod(finite, 1) == 0):
-            return "regression", values
-    return "classification", category_codes(tr, target)[0]
+    key = ("target", target)
+    if key not in tr.memo:
+        values = tr.columns[target]
+        task = "classification"
+        if tr.kinds[target] == "numeric":
+            finite = values[np.isfinite(values)]
+            if len(np.unique(finite[:50_000])) > 20 or not np.all(np.mod(finite, 1) == 0):
+                task = "regression"
+        codes = values if task == "regression" else category_codes(tr, target)[0]
+        tr.memo[key] = (task, codes)
+    info: tuple[str, np.ndarray[Any, Any]] = tr.memo[key]
+    return info
 
 
 def _bin_codes(
