@@ -11,10 +11,12 @@ Example:
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
 from toolkit.errors import ToolkitError, UsageError
+
+# Not typing.TYPE_CHECKING: every hook process imports this package, and typing costs ~10 ms.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __version__ = "0.1.0"
 __all__ = ["ToolkitError", "UsageError", "__version__"]
@@ -27,6 +29,8 @@ _SUBMODULES = frozenset(
 def __getattr__(name: str) -> Any:
     # PEP 562: import heavy submodules only when they are first used.
     if name in _SUBMODULES:
+        import importlib
+
         return importlib.import_module(f"toolkit.{name}")
     raise AttributeError(f"module 'toolkit' has no attribute {name!r}")
 

@@ -78,7 +78,7 @@ def strip(
                     "path": str(r.path),
                     "changed": r.changed,
                     "error": r.error,
-                    "removed_outputs": r.removed_outputs,
+                    "cleared_cells": r.cleared_cells,
                 }
                 for r in results
             ]
@@ -89,7 +89,7 @@ def strip(
                 click.echo(f"error: {r.error}", err=True)
             elif r.changed:
                 verb = "would strip" if check else "stripped"
-                click.echo(f"{verb} {r.path} ({r.removed_outputs} outputs)")
+                click.echo(f"{verb} {r.path} (outputs of {r.cleared_cells} cells)")
         clean = sum(1 for r in results if not r.changed and not r.error)
         click.echo(f"{len(results)} notebooks, {clean} already clean", err=True)
     if any(r.error or r.changed for r in results):

@@ -19,18 +19,19 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from pathlib import Path
-from typing import Any, NamedTuple
+import os
 
 from toolkit.errors import InvalidNotebookError
-from toolkit.notebooks.io import (
-    Notebook,
-    dumps_notebook,
-    loads_notebook,
-    read_notebook,
-    write_notebook,
-)
+
+# Only the standard library's lightest modules here: this is the hook's hot path, and typing,
+# pathlib, json (with re) and tempfile would each add 7-10 ms to every hook start. The
+# parse-and-rewrite path (toolkit.notebooks.io) loads only when a file needs it.
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING, for the same reason
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Any
+
+    from toolkit.notebooks.io import Notebook
 
 # nbstripout's default volatile keys: widget state, signatures, UI state, execution timings.
 DEFAULT_EXTRA_KEYS = (
@@ -45,18 +46,56 @@ DEFAULT_EXTRA_KEYS = (
 )
 
 
-# NamedTuple, not dataclass: dataclasses imports inspect/dis/ast, ~10 ms of every hook start.
-class StripOptions(NamedTuple):
-    """What to remove. The defaults are nbstripout's, except that cell ids are kept."""
+class StripOptions:
+    """What to remove. The defaults are nbstripout's, except that cell ids are kept.
 
-    keep_output: bool = False
-    keep_count: bool = False
-    keep_id: bool = True
-    extra_keys: tuple[str, ...] = ()
-    keep_metadata: tuple[str, ...] = ()
-    drop_empty_cells: bool = False
-    drop_tagged_cells: tuple[str, ...] = ()
-    strip_init_cells: bool = False
+    A plain class rather than a dataclass or NamedTuple: those import modules (inspect,
+    typing) that would cost every hook start more than the stripping itself.
+    """
+
+    __slots__ = (
+        "drop_empty_cells",
+        "drop_tagged_cells",
+        "extra_keys",
+        "keep_count",
+        "keep_id",
+        "keep_metadata",
+        "keep_output",
+        "strip_init_cells",
+    )
+
+    def __init__(
+        self,
+        keep_output: bool = False,
+        keep_count: bool = False,
+        keep_id: bool = True,
+        extra_keys: tuple[str, ...] = (),
+        keep_metadata: tuple[str, ...] = (),
+        drop_empty_cells: bool = False,
+        drop_tagged_cells: tuple[str, ...] = (),
+        strip_init_cells: bool = False,
+    ) -> None:
+        self.keep_output = keep_output
+        self.keep_count = keep_count
+        self.keep_id = keep_id
+        self.extra_keys = tuple(extra_keys)
+        self.keep_metadata = tuple(keep_metadata)
+        self.drop_empty_cells = drop_empty_cells
+        self.drop_tagged_cells = tuple(drop_tagged_cells)
+        self.strip_init_cells = strip_init_cells
+
+    def _fields(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, StripOptions) and self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"StripOptions({fields})"
 
     def volatile_keys(self) -> list[str]:
         """Default plus extra keys, minus the ones the user keeps (``--keep-metadata``)."""
@@ -66,16 +105,30 @@ class StripOptions(NamedTuple):
         return [key for key in keys if key not in kept]
 
 
-class StripResult(NamedTuple):
-    """What happened to one file: ``changed`` (or would change, with check), or an ``error``."""
+class StripResult:
+    """What happened to one file: ``changed`` (or would change, with check), or an ``error``;
+    ``cleared_cells`` counts the cells whose outputs were removed."""
 
-    path: Path
-    changed: bool = False
-    error: str | None = None
-    removed_outputs: int = 0
+    __slots__ = ("changed", "cleared_cells", "error", "path")
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        changed: bool = False,
+        error: str | None = None,
+        cleared_cells: int = 0,
+    ) -> None:
+        self.path, self.changed, self.error = path, changed, error
+        self.cleared_cells = cleared_cells  # cells whose outputs were removed
+
+    def __repr__(self) -> str:
+        return (
+            f"StripResult(path={self.path!r}, changed={self.changed!r}, "
+            f"error={self.error!r}, cleared_cells={self.cleared_cells!r})"
+        )
 
 
-def _without(container: Any, dotted: str) -> Any:
+def without_key_path(container: Any, dotted: str) -> Any:
     """``container`` without the key path ``"a.b"``: a copy along that path, else itself.
 
     Copy-on-write instead of a deep copy: outputs can be megabytes of images, and copying
@@ -87,7 +140,7 @@ def _without(container: Any, dotted: str) -> Any:
         return {k: v for k, v in container.items() if k != dotted}
     head, _, tail = dotted.partition(".")
     if tail and head in container:
-        inner = _without(container[head], tail)
+        inner = without_key_path(container[head], tail)
         if inner is not container[head]:
             return {**container, head: inner}
     return container
@@ -120,13 +173,34 @@ def _is_empty(cell: dict[str, Any]) -> bool:
     return not any(str(line).strip() for line in lines)
 
 
-def _strip_cell(
+def drop_cell(cell: dict[str, Any], options: StripOptions) -> bool:
+    """Whether ``--drop-empty-cells`` or ``--drop-tagged-cells`` removes this cell."""
+    if options.drop_empty_cells and _is_empty(cell):
+        return True
+    drop_tags = options.drop_tagged_cells
+    return bool(drop_tags) and not set(drop_tags).isdisjoint(map(str, _tags(cell)))
+
+
+def volatile_paths(options: StripOptions) -> tuple[list[str], list[str]]:
+    """The volatile keys split into cell-level and notebook-metadata-level dotted paths."""
+    cell_paths, notebook_paths = [], []
+    for key in options.volatile_keys():
+        namespace, _, rest = key.partition(".")
+        if namespace == "cell" and rest:
+            cell_paths.append(rest)
+        elif namespace == "metadata" and rest:
+            notebook_paths.append(rest)
+    return cell_paths, notebook_paths
+
+
+def strip_cell(
     cell: dict[str, Any],
     index: int,
     keep_output: bool,
-    cell_keys: list[str],
+    cell_paths: list[str],
     options: StripOptions,
 ) -> dict[str, Any]:
+    """One cell stripped (a copy; unchanged parts are shared). ``index`` is its new position."""
     cell = dict(cell)
     if "outputs" in cell:
         if not keep_cell_output(cell, keep_output, options.strip_init_cells):
@@ -142,73 +216,111 @@ def _strip_cell(
         cell["execution_count"] = None
     if "id" in cell and not options.keep_id:
         cell["id"] = str(index)
-    for key in cell_keys:
-        cell = _without(cell, key)
+    for path in cell_paths:
+        cell = without_key_path(cell, path)
     return cell
 
 
 def strip_notebook(nb: Notebook, options: StripOptions = StripOptions()) -> Notebook:
     """Return a stripped copy of ``nb``; the input is not modified (unchanged parts are shared)."""
     keep_output = options.keep_output or bool(nb.get("metadata", {}).get("keep_output", False))
-    cell_keys, notebook_keys = [], []
-    for key in options.volatile_keys():
-        namespace, _, rest = key.partition(".")
-        if namespace == "cell" and rest:
-            cell_keys.append(rest)
-        elif namespace == "metadata" and rest:
-            notebook_keys.append(rest)
+    cell_paths, notebook_paths = volatile_paths(options)
     stripped = dict(nb)
-    for key in notebook_keys:
-        stripped = _without(stripped, f"metadata.{key}")
-    drop_tags = set(options.drop_tagged_cells)
-    cells = [
-        cell
-        for cell in nb["cells"]
-        if not (options.drop_empty_cells and _is_empty(cell))
-        and not (drop_tags and drop_tags.intersection(map(str, _tags(cell))))
-    ]
+    for path in notebook_paths:
+        stripped = without_key_path(stripped, f"metadata.{path}")
+    cells = [cell for cell in nb["cells"] if not drop_cell(cell, options)]
     stripped["cells"] = [
-        _strip_cell(cell, index, keep_output, cell_keys, options)
+        strip_cell(cell, index, keep_output, cell_paths, options)
         for index, cell in enumerate(cells)
     ]
     return stripped
 
 
-def strip_text(text: str, options: StripOptions = StripOptions(), name: str = "<stdin>") -> str:
-    """Strip notebook JSON text; returns ``text`` itself when nothing changes."""
+def strip_parsed(text: str, options: StripOptions, name: str) -> tuple[str, int]:
+    """The reference path: parse, strip the notebook object, rewrite the whole file in the
+    file's own JSON style; returns the text and how many cells lost their outputs.
+    Raises :class:`InvalidNotebookError` naming ``name``."""
+    from toolkit.notebooks.io import dumps_notebook, loads_notebook
+
     nb, style = loads_notebook(text, name)
     stripped = strip_notebook(nb, options)
-    return text if stripped == nb else dumps_notebook(stripped, style)
+    if stripped == nb:
+        return text, 0
+    kept = [cell for cell in nb["cells"] if not drop_cell(cell, options)]
+    cleared = sum(
+        1
+        for old, new in zip(kept, stripped["cells"], strict=True)
+        if old.get("outputs") and not new.get("outputs")
+    )
+    return dumps_notebook(stripped, style), cleared
 
 
-def count_outputs(nb: Notebook) -> int:
-    """Number of outputs in all cells (for reporting what stripping removed)."""
-    return sum(len(cell.get("outputs", []) or []) for cell in nb.get("cells", []))
+def strip_text_counted(
+    text: str, options: StripOptions = StripOptions(), name: str = "<stdin>"
+) -> tuple[str, int]:
+    """Stripped notebook JSON text and how many cells lost their outputs; ``text`` itself
+    when nothing changes. Edits are spliced into the text when its shape allows (the fast, most
+    faithful path, see :mod:`toolkit.notebooks.splice`), else the whole file is rewritten.
+
+    Example:
+        >>> strip_text_counted('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
+        ('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}', 0)
+    """
+    from toolkit.notebooks.splice import splice_strip
+
+    spliced = splice_strip(text, options)
+    return spliced if spliced is not None else strip_parsed(text, options, name)
+
+
+def strip_text(text: str, options: StripOptions = StripOptions(), name: str = "<stdin>") -> str:
+    """Strip notebook JSON text; returns ``text`` itself when nothing changes."""
+    return strip_text_counted(text, options, name)[0]
+
+
+def _read_bytes(path: str | os.PathLike[str]) -> bytes:
+    """The file's bytes with one ``os.read`` (no buffered-reader layer on the hot path)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            chunks = [os.read(fd, os.fstat(fd).st_size + 1)]
+            while chunks[-1]:  # a file that grew while being read
+                chunks.append(os.read(fd, 1 << 20))
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise InvalidNotebookError(f"{os.fspath(path)}: cannot read ({exc.strerror})") from None
+    return b"".join(chunks)
 
 
 def strip_file(
-    path: str | Path, options: StripOptions = StripOptions(), *, check: bool = False
+    path: str | os.PathLike[str], options: StripOptions = StripOptions(), *, check: bool = False
 ) -> StripResult:
     """Strip one file in place (atomically); a clean file is not touched (same bytes, mtime).
 
     With ``check``, nothing is written; ``changed`` says whether it would be.
     """
-    path = Path(path)
+    from toolkit.notebooks.splice import strip_bytes
+
+    name = os.fspath(path)
     try:
-        nb, style = read_notebook(path)
-        stripped = strip_notebook(nb, options)
+        data = _read_bytes(path)
+        stripped, cleared = strip_bytes(data, options, name)
     except InvalidNotebookError as exc:
-        return StripResult(path, error=str(exc) if str(path) in str(exc) else f"{path}: {exc}")
-    if stripped == nb:
+        return StripResult(path, error=str(exc) if name in str(exc) else f"{name}: {exc}")
+    if stripped is data:
         return StripResult(path)
-    removed = count_outputs(nb) - count_outputs(stripped)
     if not check:
-        write_notebook(path, stripped, style)
-    return StripResult(path, changed=True, removed_outputs=removed)
+        from toolkit._io import atomic_write_bytes
+
+        atomic_write_bytes(path, stripped)
+    return StripResult(path, changed=True, cleared_cells=cleared)
 
 
 def strip_files(
-    paths: Iterable[str | Path], options: StripOptions = StripOptions(), *, check: bool = False
+    paths: Iterable[str | os.PathLike[str]],
+    options: StripOptions = StripOptions(),
+    *,
+    check: bool = False,
 ) -> list[StripResult]:
     """Strip many files; a bad file is reported in its result and the others still processed.
 
@@ -217,9 +329,33 @@ def strip_files(
     Results come back in the order of ``paths``.
     """
     paths = list(paths)
-    if len(paths) < 2:
+    results: list[StripResult | None] = [None] * len(paths)
+    if len(paths) < 4:
         return [strip_file(path, options, check=check) for path in paths]
-    from concurrent.futures import ThreadPoolExecutor
+    # threading, not concurrent.futures: the latter imports ~15 ms of modules per hook start.
+    import threading
 
-    with ThreadPoolExecutor(max_workers=min(8, len(paths))) as pool:
-        return list(pool.map(lambda path: strip_file(path, options, check=check), paths))
+    positions = iter(range(len(paths)))
+    lock = threading.Lock()
+    failures: list[BaseException] = []
+
+    def work() -> None:
+        while True:
+            with lock:
+                index = next(positions, None)
+            if index is None:
+                return
+            try:
+                results[index] = strip_file(paths[index], options, check=check)
+            except BaseException as exc:  # re-raised in the caller's thread below
+                failures.append(exc)
+                return
+
+    workers = [threading.Thread(target=work) for _ in range(min(4, len(paths)))]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    if failures:
+        raise failures[0]
+    return [result for result in results if result is not None]
