@@ -194,11 +194,15 @@ def category_codes(table: Table, column: str) -> tuple[np.ndarray[Any, Any], np.
     values = table.columns[column]
     if table.kinds[column] == "categorical":
         return values, table.categories[column]
-    import pandas as pd
+    key = ("category_codes", column)
+    if key not in table.memo:  # the target is read as classes by several checks
+        import pandas as pd
 
-    inverse, uniques = pd.factorize(values)  # NaN -> -1
-    names = np.asarray([_label(float(v)) for v in uniques], dtype=object)
-    return np.asarray(inverse, dtype=np.int32), names
+        inverse, uniques = pd.factorize(values)  # NaN -> -1
+        names = np.asarray([_label(float(v)) for v in uniques], dtype=object)
+        table.memo[key] = np.asarray(inverse, dtype=np.int32), names
+    result: tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]] = table.memo[key]
+    return result
 
 
 def aligned_codes(

@@ -27,8 +27,9 @@ from toolkit.checks._frames import (
 )
 from toolkit.checks.result import CheckResult, Finding
 
-_SAMPLE = 200_000  # PSI/JS on a fixed-seed sample: the estimate's noise is far below the cut-offs
-_KS_SAMPLE = 50_000
+# PSI, KS, JS and chi-square on fixed-seed samples of this many train / test rows: at that size
+# a clean split's PSI is ~0.0002 and JS ~0.003, far below the 0.1 / 0.25 cut-offs.
+_SAMPLE = 100_000
 _ADV_SAMPLE = 20_000
 
 
@@ -84,16 +85,27 @@ def drift(train: Any, test: Any, *, columns: list[str] | None = None) -> CheckRe
 def psi(expected: np.ndarray[Any, Any], actual: np.ndarray[Any, Any], bins: int = 10) -> float:
     """Population stability index of ``actual`` against ``expected`` over quantile bins of
     ``expected`` (0.1 = moderate shift, 0.25 = large shift)."""
-    edges = np.unique(np.quantile(expected, np.linspace(0, 1, bins + 1)[1:-1]))
-    p = np.bincount(np.searchsorted(edges, expected, side="right"), minlength=len(edges) + 1)
-    q = np.bincount(np.searchsorted(edges, actual, side="right"), minlength=len(edges) + 1)
-    p = np.clip(p / p.sum(), 1e-4, None)
-    q = np.clip(q / q.sum(), 1e-4, None)
+    return _psi_sorted(np.sort(expected), np.sort(actual), bins)
+
+
+def _psi_sorted(a: np.ndarray[Any, Any], b: np.ndarray[Any, Any], bins: int = 10) -> float:
+    """:func:`psi` of two *sorted* samples: bin counts are differences of ``searchsorted``
+    positions of the edges, so no value is binned one by one."""
+    edges = np.unique(np.quantile(a, np.linspace(0, 1, bins + 1)[1:-1]))
+
+    def shares(v: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+        # values below each edge; bin k holds edges[k-1] <= x < edges[k]
+        below = np.searchsorted(v, edges, side="left")
+        counts = np.diff(np.concatenate([[0], below, [len(v)]]))
+        return np.clip(counts / len(v), 1e-4, None)
+
+    p, q = shares(a), shares(b)
     return float(np.sum((q - p) * np.log(q / p)))
 
 
 def numeric_drift(a: np.ndarray[Any, Any], b: np.ndarray[Any, Any]) -> dict[str, float]:
-    """PSI, KS statistic and p-value, and missing rates of two numeric columns."""
+    """PSI, KS statistic and p-value, and missing rates of two numeric columns (fixed-seed
+    samples of at most 100,000 rows each; both statistics come from one sort per sample)."""
     from scipy.stats import ks_2samp
 
     a_s, b_s = a[sample_rows(len(a), _SAMPLE)], b[sample_rows(len(b), _SAMPLE, seed=1)]
@@ -101,13 +113,16 @@ def numeric_drift(a: np.ndarray[Any, Any], b: np.ndarray[Any, Any]) -> dict[str,
         "missing_train": float(np.isnan(a_s).mean()),
         "missing_test": float(np.isnan(b_s).mean()),
     }
-    a_f, b_f = a_s[~np.isnan(a_s)], b_s[~np.isnan(b_s)]
+    a_f, b_f = np.sort(a_s[~np.isnan(a_s)]), np.sort(b_s[~np.isnan(b_s)])
     if len(a_f) < 5 or len(b_f) < 5:
         return {**out, "psi": 0.0, "ks": 0.0, "p_value": 1.0}
-    ks = ks_2samp(
-        a_f[sample_rows(len(a_f), _KS_SAMPLE)], b_f[sample_rows(len(b_f), _KS_SAMPLE, seed=1)]
-    )
-    return {**out, "psi": psi(a_f, b_f), "ks": float(ks.statistic), "p_value": float(ks.pvalue)}
+    ks = ks_2samp(a_f, b_f)
+    return {
+        **out,
+        "psi": _psi_sorted(a_f, b_f),
+        "ks": float(ks.statistic),
+        "p_value": float(ks.pvalue),
+    }
 
 
 def categorical_drift(a: np.ndarray[Any, Any], b: np.ndarray[Any, Any]) -> dict[str, float]:

@@ -39,6 +39,7 @@ from toolkit.errors import UsageError
 _LABEL_SAMPLE = 20_000  # label issues cross-validate a model: a fixed-seed sample keeps it fast
 _PLOT_SAMPLE = 100_000
 _CATEGORY_PLOT_SAMPLE = 20_000
+_FRAME_PLOT_SAMPLE = 5_000  # missing-value map and correlations: the picture is stable at 5k rows
 
 STEPS = ("data quality", "leakage", "drift", "adversarial validation", "label issues")
 
@@ -232,17 +233,13 @@ def data_quality(tr: Table, te: Table | None, target: str) -> CheckResult:
                     {"count": n, "frame": tab.name},
                 )
             )
-    import pandas as pd
-
-    rows = sample_rows(tr.n_rows, 200_000)
-    for col, values in tr.columns.items():
-        v = values[rows]
-        miss = missing_mask(v)
-        if miss.all():
+    for col in tr.columns:
+        low, high = _value_range(tr, col)
+        if low is None:
             findings.append(
                 Finding("medium", "empty_column", [col], f"'{col}' is empty (all missing)", {})
             )
-        elif col != target and len(pd.unique(v[~miss])) == 1:
+        elif col != target and low == high:
             findings.append(
                 Finding("low", "constant_column", [col], f"'{col}' has a single value", {})
             )
@@ -280,6 +277,20 @@ def data_quality(tr: Table, te: Table | None, target: str) -> CheckResult:
                 )
             )
     return CheckResult("data_quality", findings, summary)
+
+
+def _value_range(table: Table, column: str) -> tuple[float | None, float | None]:
+    """Smallest and largest non-missing value (or category code) of ``column`` over all rows;
+    ``(None, None)`` when every value is missing. Two reductions, no sorting or hashing."""
+    values = table.columns[column]
+    if table.kinds[column] == "numeric":
+        if np.isnan(values).all():
+            return None, None
+        return float(np.nanmin(values)), float(np.nanmax(values))
+    present = values[values >= 0]
+    if len(present) == 0:
+        return None, None
+    return float(present.min()), float(present.max())
 
 
 def _value_counts(table: Table, column: str) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
@@ -339,7 +350,8 @@ def _overlay(
     """Train-vs-test figure of one column: histogram overlay or side-by-side shares."""
     if numeric:
         return plotting.distribution(a, compare=b, dropna=True, kde=False, xlabel=col, ax=ax)
-    return plotting.class_balance(a, compare=b, normalize=True, ax=ax)
+    # The 9 most common categories + "other": the shift in the big ones is what matters.
+    return plotting.class_balance(a, compare=b, normalize=True, max_classes=10, ax=ax)
 
 
 def _png(fig: Any) -> str:
@@ -394,7 +406,7 @@ def _figures(report: HealthReport) -> list[tuple[str, str]]:
             lambda ax: plotting.class_balance(y_tr, compare=y_te, normalize=True, ax=ax),
             (6, 3),
         )
-    rows = sample_rows(tr.n_rows, 20_000)
+    rows = sample_rows(tr.n_rows, _FRAME_PLOT_SAMPLE)
     frame = pd.DataFrame(
         {
             c: v[rows]
