@@ -183,7 +183,7 @@ def test_filter_passes_through_on_internal_error(monkeypatch: pytest.MonkeyPatch
     def boom(*args: object, **kwargs: object) -> str:
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(git_filter, "strip_text", boom)
+    monkeypatch.setattr(git_filter, "strip_bytes", boom)
     data = json.dumps(notebook([1])).encode()
     assert git_filter.clean_bytes(data, "x.ipynb") == data
 

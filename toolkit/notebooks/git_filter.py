@@ -20,7 +20,8 @@ from typing import BinaryIO
 
 from toolkit._io import atomic_write_text
 from toolkit.errors import InvalidNotebookError, ToolkitError
-from toolkit.notebooks.strip import StripOptions, strip_text
+from toolkit.notebooks.splice import strip_bytes
+from toolkit.notebooks.strip import StripOptions
 
 FILTER_NAME = "toolkit-nbstrip"
 ATTRIBUTE_LINE = f"*.ipynb filter={FILTER_NAME}"
@@ -30,9 +31,8 @@ _MAX_PACKET = 65516
 def clean_bytes(data: bytes, name: str, options: StripOptions = StripOptions()) -> bytes:
     """Stripped notebook bytes, or ``data`` unchanged (with a warning) when it is not valid."""
     try:
-        text = data.decode("utf-8")
-        stripped = strip_text(text, options, name)
-    except (UnicodeDecodeError, InvalidNotebookError) as exc:
+        stripped, _ = strip_bytes(data, options, name)
+    except InvalidNotebookError as exc:
         print(f"toolkit-nbstrip: {name}: left unstripped ({exc})", file=sys.stderr)
         return data
     except Exception as exc:
@@ -40,7 +40,7 @@ def clean_bytes(data: bytes, name: str, options: StripOptions = StripOptions()) 
             f"toolkit-nbstrip: {name}: left unstripped (internal error: {exc!r})", file=sys.stderr
         )
         return data
-    return data if stripped is text else stripped.encode("utf-8")
+    return stripped
 
 
 # --- pkt-line (see gitprotocol-common(5)) -------------------------------------------------

@@ -10,8 +10,10 @@ indent) the bytes equal the reference's; for hand-formatted files this path keep
 of the original. Any shape it does not handle returns ``None`` and the caller takes the
 reference path, which also reports invalid files precisely.
 
-Why: re-encoding megabytes of outputs only to delete them dominated the run time, and
-``json`` (with ``re``) is not even imported here, which halves a hook's start-up.
+Why: rewriting the whole file (encoding every output again only for most of it to be
+deleted, and detecting the file's JSON style first) cost more than parsing it, and this
+module imports neither ``json`` nor ``re``, which a hook pays ~8 ms per start for. Every
+value is still parsed by the C scanner, so invalid JSON anywhere in the file is still caught.
 
 Example:
     >>> import json
@@ -51,74 +53,9 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-# What a cut-out outputs array is replaced by: a value no real notebook has ("\u0000" cannot
-# be typed), which the cell walk recognises and turns into [].
-_CUT_MARKER = b'"\\u0000toolkit: outputs cut"'
-CUT_MARKER_VALUE = ["\x00toolkit: outputs cut"]
-_OUTPUTS_KEY = b'"outputs": ['
-
-
-def _outputs_end(data: bytes, key: int) -> int:
-    """Index of the ``]`` closing the outputs array whose key starts at ``key``, or -1.
-
-    Only for the layout every notebook writer produces (``json.dumps`` with an indent of
-    spaces): the key alone at the start of its line after ``k`` spaces, the first output's
-    ``{`` on the next line at ``k+1``, and the array closed by a ``]`` alone at ``k``. Because
-    JSON strings cannot hold raw newlines, that ``]`` is the first line at indent ``k`` that
-    starts with ``]``; two C-speed counts then prove that no line in between is indented at
-    ``k`` or less (so no cell member or cell boundary can hide inside), and the character
-    before the ``]`` must close the last output object. Anything else returns -1 and the
-    array is parsed normally.
-    """
-    line_start = data.rfind(b"\n", 0, key) + 1
-    indent = key - line_start
-    if indent == 0 or data.count(b" ", line_start, key) != indent:
-        return -1
-    newline = b"\r\n" if data[line_start - 2 : line_start] == b"\r\n" else b"\n"
-    bracket = key + len(_OUTPUTS_KEY) - 1
-    deeper = b"\n" + b" " * (indent + 1)
-    if not data.startswith(newline + deeper[1:] + b"{", bracket + 1):
-        return -1
-    close = data.find(newline + b" " * indent + b"]", bracket)
-    if close < 0 or data[close - 1 : close] != b"}":
-        return -1
-    if data.count(b"\n", bracket, close) != data.count(deeper, bracket, close):
-        return -1
-    return close + len(newline) + indent
-
-
-def cut_outputs(data: bytes) -> tuple[bytes, int]:
-    """``data`` with every non-empty, pretty-printed cell outputs array replaced by a marker
-    (never parsed, never decoded: outputs are most of a notebook's bytes), and how many.
-
-    Only the skeleton is parsed afterwards; the cell walk checks that every cut was a cell's
-    ``outputs`` (else everything starts again from the uncut text). What was cut is checked
-    for layout, not parsed: it is being deleted.
-    """
-    pieces, last, cuts = [], 0, 0
-    key = data.find(_OUTPUTS_KEY)
-    while key >= 0:
-        close = _outputs_end(data, key)
-        if close < 0:
-            key = data.find(_OUTPUTS_KEY, key + 1)
-            continue
-        bracket = key + len(_OUTPUTS_KEY)
-        pieces += [data[last:bracket], _CUT_MARKER]
-        last, cuts = close, cuts + 1
-        key = data.find(_OUTPUTS_KEY, close)
-    if not cuts:
-        return data, 0
-    pieces.append(data[last:])
-    return b"".join(pieces), cuts
-
-
-def _parse_cell(text: str, index: int) -> tuple[object, int]:
-    members, end = object_members(text, index)
-    return members, end
-
-
 def _parse_cells(text: str, index: int) -> tuple[object, int]:
-    items, end = array_items(text, index, _parse_cell)
+    """The cells array as items with positions; each cell is parsed whole by the C scanner."""
+    items, end = array_items(text, index)
     return items, end
 
 
@@ -155,6 +92,40 @@ def edit_object(text: str, start: int, end: int, members: list[Member], old: Any
     return rebuild(text, start, end, members, keep, values)
 
 
+def edit_cell(text: str, start: int, end: int, old: dict[str, Any], new: dict[str, Any]) -> str:
+    """Text of the cell ``text[start:end]`` edited from ``old`` to ``new``.
+
+    The common edits only replace values (``execution_count``, ``outputs``, ``metadata``), so
+    just those values are located, in document order, instead of walking every member; a
+    member that disappears needs the separators and takes the full walk. The caller parses
+    the result back, so a value found in the wrong place can only cost the slower path.
+    """
+    if len(new) != len(old):
+        members, _ = object_members(text, start)
+        return edit_object(text, start, end, members, old, new)
+    pieces, position = [], start
+    for key, before in old.items():
+        after = new[key]
+        if after is before or after == before:
+            continue
+        found = text.find(f'"{key}":', position, end)
+        if found < 0:
+            raise NotSpliceable(f"member {key!r} not found in the cell text")
+        value_start = skip_whitespace(text, found + len(key) + 3)
+        value, value_end = scan_value(text, value_start)
+        if value != before:
+            raise NotSpliceable(f"member {key!r} found in the wrong place")
+        if isinstance(before, dict) and isinstance(after, dict):
+            inner, _ = object_members(text, value_start)
+            replacement = edit_object(text, value_start, value_end, inner, before, after)
+        else:
+            replacement = _literal(before, after)
+        pieces += [text[position:value_start], replacement]
+        position = value_end
+    pieces.append(text[position:end])
+    return "".join(pieces)
+
+
 def _verified(piece: str, expected: object) -> str:
     """``piece`` after checking that it parses to ``expected`` (else the reference path)."""
     if scan_value(piece, 0)[0] != expected:
@@ -180,51 +151,37 @@ def _strip_cells(
     options: StripOptions,
     keep_output: bool,
     cell_paths: list[str],
-    cuts: int,
 ) -> tuple[str | None, int]:
-    """New text of the cells array (``None`` when unchanged) and how many cells lost outputs.
-
-    A cell whose outputs were cut out beforehand (:func:`cut_outputs`) but must keep them
-    raises :class:`NotSpliceable`, so the caller starts again from the uncut text.
-    """
+    """New text of the cells array (``None`` when unchanged) and how many cells lost outputs."""
     items: list[Member] = cells.value  # type: ignore[assignment]
     keep: list[int] = []
     values: dict[int, str] = {}
-    cleared, cuts_claimed, changed = 0, 0, False
+    cleared, changed = 0, False
     for index, item in enumerate(items):
-        members: list[Member] = item.value  # type: ignore[assignment]
-        cell = {member.key: member.value for member in members}
-        if "cell_type" not in cell:
+        cell: Any = item.value
+        if not isinstance(cell, dict) or "cell_type" not in cell:
             raise NotSpliceable("a cell without cell_type")
         if drop_cell(cell, options):
             changed = True
             continue
         stripped = strip_cell(cell, len(keep), keep_output, cell_paths, options)
-        if cell.get("outputs") == CUT_MARKER_VALUE:
-            cuts_claimed += 1
-            if stripped["outputs"]:
-                raise NotSpliceable("a cell keeps outputs that were cut out")
         keep.append(index)
         if stripped == cell:
             continue
         changed = True
         if cell.get("outputs") and not stripped.get("outputs"):
             cleared += 1
-        piece = edit_object(text, item.start, item.end, members, cell, stripped)
+        piece = edit_cell(text, item.start, item.end, cell, stripped)
         values[index] = _verified(piece, stripped)
-    if cuts_claimed != cuts:
-        raise NotSpliceable("an outputs array was cut somewhere other than a cell")
     if not changed:
         return None, 0
     return rebuild(text, cells.value_start, cells.end, items, keep, values), cleared
 
 
-def splice_strip(
-    text: str, options: StripOptions = StripOptions(), cuts: int = 0
-) -> tuple[str, int] | None:
+def splice_strip(text: str, options: StripOptions = StripOptions()) -> tuple[str, int] | None:
     """Stripped ``text`` (``text`` itself when nothing changes) and the number of cells whose
     outputs were removed; ``None`` when the text is not in a shape this path handles (use the
-    reference). ``cuts`` is the number of outputs arrays :func:`cut_outputs` replaced.
+    reference).
     """
     try:
         start, members, end, top = _top_level(text)
@@ -234,9 +191,7 @@ def splice_strip(
         cleared = 0
         for index, member in enumerate(members):
             if member.key == "cells":
-                cells_text, cleared = _strip_cells(
-                    text, member, options, keep_output, cell_paths, cuts
-                )
+                cells_text, cleared = _strip_cells(text, member, options, keep_output, cell_paths)
                 if cells_text is not None:
                     values[index] = cells_text
             elif member.key == "metadata":
@@ -268,19 +223,9 @@ def strip_bytes(
     """Stripped notebook file content (``data`` itself when nothing changes) and the number of
     cells whose outputs were removed. Raises :class:`InvalidNotebookError` naming ``name``.
 
-    Tries, in order: cutting outputs out unparsed and splicing the rest; splicing the whole
-    text; the reference parse-and-rewrite (which also words the error for an invalid file).
+    Splices when the text allows, else parses and rewrites (which also words the error for an
+    invalid file).
     """
-    if not options.keep_output:
-        skeleton, cuts = cut_outputs(data)
-        if cuts:
-            try:
-                text = skeleton.decode("utf-8")
-            except UnicodeDecodeError:
-                text = ""
-            spliced = splice_strip(text, options, cuts) if text else None
-            if spliced is not None:
-                return spliced[0].encode("utf-8"), spliced[1]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

@@ -146,6 +146,46 @@ def without_key_path(container: Any, dotted: str) -> Any:
     return container
 
 
+_SPLIT_PATHS: dict[str, tuple[str, str]] = {}
+
+
+def _split_path(path: str) -> tuple[str, str]:
+    """``"a.b.c"`` -> ``("a", "b.c")``, memoised: it runs for every path of every cell."""
+    split = _SPLIT_PATHS.get(path)
+    if split is None:
+        head, _, tail = path.partition(".")
+        split = _SPLIT_PATHS[path] = (head, tail)
+    return split
+
+
+def without_key_paths(container: Any, paths: list[str]) -> Any:
+    """``container`` without every key path in ``paths`` (the same as applying
+    :func:`without_key_path` for each in turn, with one look at the container for all).
+    """
+    if not isinstance(container, dict) or not paths:
+        return container
+    nested: dict[str, list[str]] = {}
+    drop = False
+    for path in paths:
+        if path in container:
+            drop = True
+            continue
+        head, tail = _split_path(path)
+        if tail and head in container:
+            nested.setdefault(head, []).append(tail)
+    if not drop and not nested:
+        return container
+    result = (
+        {key: value for key, value in container.items() if key not in paths} if drop else container
+    )
+    for head, tails in nested.items():
+        if head in result:
+            inner = without_key_paths(result[head], tails)
+            if inner is not result[head]:
+                result = {**result, head: inner}
+    return result
+
+
 def _tags(cell: dict[str, Any]) -> list[Any]:
     metadata = cell.get("metadata")
     tags = metadata.get("tags", []) if isinstance(metadata, dict) else []
@@ -216,9 +256,8 @@ def strip_cell(
         cell["execution_count"] = None
     if "id" in cell and not options.keep_id:
         cell["id"] = str(index)
-    for path in cell_paths:
-        cell = without_key_path(cell, path)
-    return cell
+    stripped: dict[str, Any] = without_key_paths(cell, cell_paths)
+    return stripped
 
 
 def strip_notebook(nb: Notebook, options: StripOptions = StripOptions()) -> Notebook:
