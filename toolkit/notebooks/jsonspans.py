@@ -106,6 +106,26 @@ def _expect(text: str, index: int, char: str) -> None:
         raise NotSpliceable(f"expected {char!r} at offset {index}")
 
 
+def _container(
+    text: str, index: int, brackets: str, read_item: Callable[[int], Member]
+) -> tuple[list[Member], int]:
+    """Items of the object or array opening at ``text[index] == brackets[0]``, each read by
+    ``read_item(start)``, and the index after the closing ``brackets[1]``."""
+    _expect(text, index, brackets[0])
+    items: list[Member] = []
+    index = skip_whitespace(text, index + 1)
+    if text[index] == brackets[1]:
+        return items, index + 1
+    while True:
+        item = read_item(index)
+        items.append(item)
+        index = skip_whitespace(text, item.end)
+        if text[index] == brackets[1]:
+            return items, index + 1
+        _expect(text, index, ",")
+        index = skip_whitespace(text, index + 1)
+
+
 def object_members(
     text: str, index: int, parser_for: Callable[[str], Parser | None] | None = None
 ) -> tuple[list[Member], int]:
@@ -115,44 +135,31 @@ def object_members(
     (to walk into a member with positions). Duplicate keys raise :class:`NotSpliceable`:
     ``json.loads`` keeps only the last, and an edit could not say which.
     """
-    _expect(text, index, "{")
-    members: list[Member] = []
-    index = skip_whitespace(text, index + 1)
-    if text[index] == "}":
-        return members, index + 1
-    while True:
-        _expect(text, index, '"')
-        key, after_key = scan_value(text, index)
+
+    def member(start: int) -> Member:
+        _expect(text, start, '"')
+        key, after_key = scan_value(text, start)
         colon = skip_whitespace(text, after_key)
         _expect(text, colon, ":")
         value_start = skip_whitespace(text, colon + 1)
         parse = (parser_for(str(key)) if parser_for else None) or scan_value
         value, end = parse(text, value_start)
-        members.append(Member(str(key), index, value_start, end, value))
-        index = skip_whitespace(text, end)
-        if text[index] == "}":
-            if len({member.key for member in members}) != len(members):
-                raise NotSpliceable("duplicate keys in an object")
-            return members, index + 1
-        _expect(text, index, ",")
-        index = skip_whitespace(text, index + 1)
+        return Member(str(key), start, value_start, end, value)
+
+    members, end = _container(text, index, "{}", member)
+    if len({member.key for member in members}) != len(members):
+        raise NotSpliceable("duplicate keys in an object")
+    return members, end
 
 
 def array_items(text: str, index: int, parse: Parser = scan_value) -> tuple[list[Member], int]:
     """Items of the array starting at ``text[index] == '['`` and the index after its ``]``."""
-    _expect(text, index, "[")
-    items: list[Member] = []
-    index = skip_whitespace(text, index + 1)
-    if text[index] == "]":
-        return items, index + 1
-    while True:
-        value, end = parse(text, index)
-        items.append(Member("", index, index, end, value))
-        index = skip_whitespace(text, end)
-        if text[index] == "]":
-            return items, index + 1
-        _expect(text, index, ",")
-        index = skip_whitespace(text, index + 1)
+
+    def item(start: int) -> Member:
+        value, end = parse(text, start)
+        return Member("", start, start, end, value)
+
+    return _container(text, index, "[]", item)
 
 
 def rebuild(
