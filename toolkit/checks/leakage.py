@@ -145,30 +145,30 @@ def row_hashes(
 
     With ``near`` numerics are z-scored (train mean/sd) and rounded to 0.01 sd first, so
     near-identical rows collide. Categories are hashed by codes shared by both tables (no
-    strings). Hashing runs in polars, multi-threaded over all columns at once.
+    strings). Each column is hashed by polars and folded into the row hash one at a time, so
+    memory stays at a few columns whatever the width of the table.
     """
     import polars as pl
 
     scale = _mean_std(tr, columns) if near else {}
-    data: list[dict[str, Any]] = [{}, {}]
-    exprs = []
-    for i, col in enumerate(columns):
-        name = f"c{i}"  # column names may repeat after cleaning or be non-strings: use positions
-        if tr.kinds[col] == te.kinds[col] == "numeric":
-            pair = tr.columns[col], te.columns[col]
-            value = pl.col(name)
-            if near:
-                mean, std = scale[col]
-                if not std > 0:  # constant or empty column (std 0 or NaN)
-                    mean, std = 0.0, 1.0
-                value = ((value - mean) / std).round(2) + 0.0  # +0.0 folds -0.0 into 0.0
-            exprs.append(value.fill_nan(np.inf))
-        else:
-            pair = aligned_codes(tr, te, col)[:2]
-            exprs.append(pl.col(name))
-        for d, values, picked in zip(data, pair, rows or (None, None), strict=True):
-            d[name] = values if picked is None else values[picked]
-    out = [pl.DataFrame(d).select(exprs).hash_rows(seed=0).to_numpy() for d in data]
+    out = [
+        np.zeros(tr.n_rows if rows is None else len(rows[0]), dtype=np.uint64),
+        np.zeros(te.n_rows if rows is None else len(rows[1]), dtype=np.uint64),
+    ]
+    for col in columns:
+        numeric = tr.kinds[col] == te.kinds[col] == "numeric"
+        pair = (tr.columns[col], te.columns[col]) if numeric else aligned_codes(tr, te, col)[:2]
+        for k, values in enumerate(pair):
+            series = pl.Series(values if rows is None else values[rows[k]])
+            if numeric:
+                if near:
+                    mean, std = scale[col]
+                    if not std > 0:  # constant or empty column (std 0 or NaN)
+                        mean, std = 0.0, 1.0
+                    series = ((series - mean) / std).round(2) + 0.0  # +0.0 folds -0.0 into 0.0
+                series = series.fill_nan(np.inf)
+            out[k] *= np.uint64(1_000_003)
+            out[k] ^= series.hash(seed=0).to_numpy()
     return out[0], out[1]
 
 
@@ -188,26 +188,20 @@ def _member(needles: np.ndarray[Any, Any], haystack: np.ndarray[Any, Any]) -> np
 
 
 def _mean_std(table: Table, columns: list[str]) -> dict[str, tuple[float, float]]:
-    """Mean and (population) standard deviation of the numeric ``columns``, ignoring NaN;
-    one multi-threaded polars pass instead of numpy's copying ``nanmean``/``nanstd``."""
+    """Mean and (population) standard deviation of the numeric ``columns``, ignoring NaN
+    (NaN when a column has no value); polars reductions, one column at a time, no copies."""
     import polars as pl
 
-    numeric = [c for c in columns if table.kinds[c] == "numeric"]
-    if not numeric:
-        return {}
-    frame = pl.DataFrame({f"c{i}": table.columns[c] for i, c in enumerate(numeric)})
-    values = pl.all().fill_nan(None)
-    stats = frame.select(values.mean().name.suffix("_m"), values.std(ddof=0).name.suffix("_s")).row(
-        0
-    )
-    n = len(numeric)
-    return {
-        c: (
-            float("nan") if stats[i] is None else float(stats[i]),
-            float("nan") if stats[n + i] is None else float(stats[n + i]),
-        )
-        for i, c in enumerate(numeric)
-    }
+    out = {}
+    for col in columns:
+        if table.kinds[col] == "numeric":
+            series = pl.Series(table.columns[col]).fill_nan(None)
+            mean, std = series.mean(), series.std(ddof=0)
+            out[col] = (
+                float("nan") if mean is None else float(mean),  # type: ignore[arg-type]
+                float("nan") if std is None else float(std),  # type: ignore[arg-type]
+            )
+    return out
 
 
 def duplicates(tr: Table, te: Table, columns: list[str]) -> tuple[list[Finding], dict[str, Any]]:
