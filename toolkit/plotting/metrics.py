@@ -8,7 +8,7 @@ figure and the numbers in a report always agree.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -176,6 +176,27 @@ def _reduce_curve(ax: Axes, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, n
     return x[idx], y[idx], True
 
 
+def _finish_axes(
+    ax: Axes,
+    xlabel: str,
+    ylabel: str,
+    title: str | None,
+    default_title: str,
+    *,
+    legend: Literal["best", "lower right", "lower left"],
+    reduced: bool = False,
+) -> Axes:
+    """The ending every curve plot shares: axis labels, a small legend, the title (``""``
+    means none), and a note when curves were downsampled for drawing."""
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(loc=legend, fontsize="small")
+    ax.set_title(title if title is not None else default_title)
+    if reduced:
+        note(ax, f"curves downsampled to {_MAX_CURVE_POINTS:,} points (LTTB)")
+    return ax
+
+
 def _class_name(c: Any) -> str:
     return str(c)
 
@@ -271,13 +292,15 @@ def roc(
             ax.plot([], [], color="0.7", label=f"{cls.size} classes, one-vs-rest")
     ax.plot([0, 1], [0, 1], color="0.6", linestyle="--", linewidth=0.8, label="chance")
     ax.set(xlim=(-0.01, 1.01), ylim=(-0.01, 1.01), aspect="equal")
-    ax.set_xlabel("false positive rate")
-    ax.set_ylabel("true positive rate")
-    ax.legend(loc="lower right", fontsize="small")
-    ax.set_title(title if title is not None else "ROC curve")
-    if reduced:
-        note(ax, f"curves downsampled to {_MAX_CURVE_POINTS:,} points (LTTB)")
-    return ax
+    return _finish_axes(
+        ax,
+        "false positive rate",
+        "true positive rate",
+        title,
+        "ROC curve",
+        legend="lower right",
+        reduced=reduced,
+    )
 
 
 def _bootstrap_roc_band(
@@ -387,13 +410,15 @@ def precision_recall(
             ap = metrics.average_precision_score(onehot, scores, average="macro")
             ax.plot([], [], " ", label=f"macro-average AP = {ap:.3f}")
     ax.set(xlim=(-0.01, 1.01), ylim=(-0.01, 1.05))
-    ax.set_xlabel("recall")
-    ax.set_ylabel("precision")
-    ax.legend(loc="lower left", fontsize="small")
-    ax.set_title(title if title is not None else "Precision-recall curve")
-    if reduced:
-        note(ax, f"curves downsampled to {_MAX_CURVE_POINTS:,} points (LTTB)")
-    return ax
+    return _finish_axes(
+        ax,
+        "recall",
+        "precision",
+        title,
+        "Precision-recall curve",
+        legend="lower left",
+        reduced=reduced,
+    )
 
 
 # --------------------------------------------------------------------------- calibration
@@ -535,13 +560,9 @@ def threshold_metrics(
         fontsize="small",
     )
     ax.set(ylim=(0, 1.02))
-    ax.set_xlabel("threshold")
-    ax.set_ylabel("score")
-    ax.legend(loc="best", fontsize="small")
-    ax.set_title(title if title is not None else "Metrics vs threshold")
-    if reduced:
-        note(ax, f"curves downsampled to {_MAX_CURVE_POINTS:,} points (LTTB)")
-    return ax
+    return _finish_axes(
+        ax, "threshold", "score", title, "Metrics vs threshold", legend="best", reduced=reduced
+    )
 
 
 def cumulative_gain(
@@ -780,11 +801,14 @@ def learning_curve(
     _score_band(ax, xs, tr, "training", "C0")
     val = _score_band(ax, xs, te, "validation", "C1")
     gap = tr.mean(axis=1)[-1] - val[-1]
-    ax.set_xlabel("training examples")
-    ax.set_ylabel(score_name)
-    ax.legend(loc="best", fontsize="small")
-    ax.set_title(title if title is not None else f"Learning curve (final gap {gap:.3f})")
-    return ax
+    return _finish_axes(
+        ax,
+        "training examples",
+        score_name,
+        title,
+        f"Learning curve (final gap {gap:.3f})",
+        legend="best",
+    )
 
 
 def validation_curve(
@@ -824,11 +848,9 @@ def validation_curve(
         if not positive:
             raise ValueError("param_range: log scale needs positive values")
         ax.set_xscale("log")
-    ax.set_xlabel(param_name)
-    ax.set_ylabel(score_name)
-    ax.legend(loc="best", fontsize="small")
-    ax.set_title(title if title is not None else f"Validation curve ({param_name})")
-    return ax
+    return _finish_axes(
+        ax, param_name, score_name, title, f"Validation curve ({param_name})", legend="best"
+    )
 
 
 __all__ = [
