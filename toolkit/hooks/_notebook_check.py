@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from toolkit.errors import InvalidNotebookError
 from toolkit.hooks._report import problem
-from toolkit.notebooks.checks import CellProblem
-from toolkit.notebooks.io import Notebook, read_notebook
+from toolkit.notebooks.io import load_notebook
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: typing costs a hook start ~10 ms
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from toolkit.notebooks.checks import CellProblem
+    from toolkit.notebooks.io import Notebook
 
 
 def run_check(paths: list[str], check: Callable[[Notebook], list[CellProblem]]) -> int:
@@ -15,7 +19,7 @@ def run_check(paths: list[str], check: Callable[[Notebook], list[CellProblem]]) 
     status = 0
     for path in paths:
         try:
-            nb, _ = read_notebook(path)
+            nb = load_notebook(path)
         except InvalidNotebookError as exc:
             problem(str(exc))
             status = 1

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 
+from toolkit.hooks._args import file_names_only
 from toolkit.hooks._report import problem
 from toolkit.notebooks.data_files import (
     DATA_EXTENSIONS,
@@ -14,8 +14,12 @@ from toolkit.notebooks.data_files import (
 )
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Exit 1 naming each data/model file over the threshold and any file over the hard limit."""
+def _options(argv: list[str]) -> tuple[list[str], list[str], int, int]:
+    """Paths, extensions, data limit and hard limit (KB) from the hook's arguments."""
+    if file_names_only(argv):
+        return argv, list(DATA_EXTENSIONS), DEFAULT_DATA_LIMIT_KB, DEFAULT_HARD_LIMIT_KB
+    import argparse
+
     parser = argparse.ArgumentParser(prog="toolkit-forbid-data-files", description=__doc__)
     parser.add_argument("paths", nargs="*", metavar="FILE")
     parser.add_argument(
@@ -36,11 +40,17 @@ def main(argv: list[str] | None = None) -> int:
         help="largest file of any kind allowed (KB)",
     )
     args = parser.parse_args(argv)
+    extensions = [e for e in args.extensions.split(",") if e.strip()]
+    return args.paths, extensions, args.max_data_kb, args.max_kb
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Exit 1 naming each data/model file over the threshold and any file over the hard limit."""
+    paths, extensions, data_limit_kb, hard_limit_kb = _options(
+        sys.argv[1:] if argv is None else argv
+    )
     violations = data_file_violations(
-        args.paths,
-        extensions=[e for e in args.extensions.split(",") if e.strip()],
-        data_limit_kb=args.max_data_kb,
-        hard_limit_kb=args.max_kb,
+        paths, extensions=extensions, data_limit_kb=data_limit_kb, hard_limit_kb=hard_limit_kb
     )
     for violation in violations:
         problem(f"{violation.path} ({violation.size // 1024} KB): {violation.reason}")

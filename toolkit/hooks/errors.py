@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 
+from toolkit.hooks._args import file_names_only
 from toolkit.hooks._notebook_check import run_check
 from toolkit.notebooks.checks import error_output_problems
 
 
 def main(argv: list[str] | None = None) -> int:
     """Exit 1 naming every cell with an error output."""
-    parser = argparse.ArgumentParser(prog="toolkit-check-notebook-errors", description=__doc__)
-    parser.add_argument("paths", nargs="*", metavar="NOTEBOOK")
-    return run_check(parser.parse_args(argv).paths, error_output_problems)
+    argv = sys.argv[1:] if argv is None else argv
+    if not file_names_only(argv):  # only --help exists; argparse words it
+        import argparse
+
+        parser = argparse.ArgumentParser(prog="toolkit-check-notebook-errors", description=__doc__)
+        parser.add_argument("paths", nargs="*", metavar="NOTEBOOK")
+        argv = parser.parse_args(argv).paths
+    return run_check(argv, error_output_problems)
 
 
 if __name__ == "__main__":

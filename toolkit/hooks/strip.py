@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from toolkit.hooks._args import file_names_only
 from toolkit.hooks._report import problem
 from toolkit.notebooks.strip import StripOptions, strip_files
 
@@ -75,7 +76,7 @@ def options_from(args: argparse.Namespace) -> StripOptions:
 def main(argv: list[str] | None = None) -> int:
     """Exit 1 when a file was (or, with --check, would be) changed or could not be read."""
     argv = sys.argv[1:] if argv is None else argv
-    if any(arg.startswith("-") for arg in argv):
+    if not file_names_only(argv):
         args = build_parser().parse_args(argv)
         paths, options, check = args.paths, options_from(args), args.check
     else:  # the default hook: file names only, so argparse is not even imported

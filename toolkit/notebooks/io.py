@@ -1,7 +1,8 @@
 """Format-preserving notebook I/O: what the user did not ask to change stays byte-for-byte.
 
-A notebook is read with the standard ``json`` module (fast; no nbformat import on the hook's
-hot path) and its JSON style is remembered: indentation, whether non-ASCII text was written
+A notebook is parsed by the C scanner behind ``json.loads`` (no nbformat import on the hook's
+hot path; ``json`` itself, with ``re``, loads only to word an error or to write) and its JSON
+style is remembered: indentation, whether non-ASCII text was written
 as-is or as ``\\uXXXX`` escapes, line endings and the trailing newline. Key order is preserved
 because dicts keep insertion order. Writing uses the same style, atomically.
 
@@ -14,38 +15,63 @@ Example:
 
 from __future__ import annotations
 
-import json
-import re
-from pathlib import Path
-from typing import Any, NamedTuple
+import os
 
 from toolkit.errors import InvalidNotebookError
 
-Notebook = dict[str, Any]
-_ESCAPED_NON_ASCII = re.compile(
+# Lean imports: the notebook hooks load this module on every start, and typing, pathlib,
+# json and re each cost 7-10 ms to import on a slow machine.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    Notebook = dict[str, Any]
+
+
+# A \uXXXX escape of a non-ASCII character: the file was written with ensure_ascii.
+_ESCAPED_NON_ASCII = (
     r"\\u(?:00[89a-fA-F][0-9a-fA-F]|0[1-9a-fA-F][0-9a-fA-F]{2}|[1-9a-fA-F][0-9a-fA-F]{3})"
 )
 
-_SECOND_LINE_INDENT = re.compile(r"[^\n]*\n([ \t]*)")
 
-
-# NamedTuple, not dataclass: dataclasses imports inspect/dis/ast, ~10 ms of every hook start.
-class JsonStyle(NamedTuple):
+class JsonStyle:
     """How a notebook file was written, so a rewrite looks the same."""
 
-    indent: int | str | None = 1
-    ensure_ascii: bool = False
-    newline: str = "\n"
-    trailing_newline: bool = True
-    separators: tuple[str, str] = (",", ": ")
+    __slots__ = ("ensure_ascii", "indent", "newline", "separators", "trailing_newline")
+
+    def __init__(
+        self,
+        indent: int | str | None = 1,
+        ensure_ascii: bool = False,
+        newline: str = "\n",
+        trailing_newline: bool = True,
+        separators: tuple[str, str] = (",", ": "),
+    ) -> None:
+        self.indent, self.ensure_ascii, self.newline = indent, ensure_ascii, newline
+        self.trailing_newline, self.separators = trailing_newline, separators
+
+    def _fields(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, JsonStyle) and self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"JsonStyle({fields})"
 
 
 def detect_style(text: str) -> JsonStyle:
     """Infer the JSON style of ``text`` (a notebook file's content)."""
+    import re  # only when a file is rewritten
+
     newline = "\r\n" if "\r\n" in text else "\n"
     body = text.lstrip("\ufeff")
     # Look only at the start of the second line: slicing the whole text would copy megabytes.
-    match = _SECOND_LINE_INDENT.match(body)
+    match = re.match(r"[^\n]*\n([ \t]*)", body)
     indent: int | str | None = None
     if match and match.group(1):
         whitespace = match.group(1)
@@ -55,7 +81,7 @@ def detect_style(text: str) -> JsonStyle:
     else:  # one-line JSON: json.dumps' default (", ", ": ") or fully compact (",", ":")
         separators = (", ", ": ") if '": ' in body[:4096] else (",", ":")
     # str.isascii is C-speed; a per-character scan cost ~50 ms on a large notebook.
-    ensure_ascii = body.isascii() and bool(_ESCAPED_NON_ASCII.search(body))
+    ensure_ascii = body.isascii() and bool(re.search(_ESCAPED_NON_ASCII, body))
     return JsonStyle(indent, ensure_ascii, newline, text.endswith("\n"), separators)
 
 
@@ -81,31 +107,68 @@ def check_structure(nb: Any, name: str) -> Notebook:
     return nb
 
 
+def parse_json(text: str, name: str) -> Any:
+    """``json.loads(text)``, by the same C scanner but without importing ``json`` (and ``re``);
+    invalid JSON raises :class:`InvalidNotebookError` naming ``name``, the reason and the line.
+    """
+    from toolkit.notebooks.jsonspans import NotSpliceable, scan_value, skip_whitespace
+
+    try:
+        value, end = scan_value(text, skip_whitespace(text, 0))
+        if text[end:].strip(" \t\n\r"):
+            raise NotSpliceable("extra data")
+    except NotSpliceable:
+        import json  # to word the error exactly as json.loads does
+
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InvalidNotebookError(
+                f"{name}: invalid JSON ({exc.msg} at line {exc.lineno})"
+            ) from None
+        raise InvalidNotebookError(f"{name}: invalid JSON") from None
+    return value
+
+
 def loads_notebook(text: str, name: str = "<notebook>") -> tuple[Notebook, JsonStyle]:
     """Parse notebook JSON text; return the notebook and its style."""
-    try:
-        nb = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidNotebookError(
-            f"{name}: invalid JSON ({exc.msg} at line {exc.lineno})"
-        ) from None
-    return check_structure(nb, name), detect_style(text)
+    return check_structure(parse_json(text, name), name), detect_style(text)
 
 
-def read_notebook(path: str | Path) -> tuple[Notebook, JsonStyle]:
-    """Read a notebook file; a file that is not a usable notebook raises naming the file."""
-    path = Path(path)
+def _read_text(path: str | os.PathLike[str]) -> str:
+    name = os.fspath(path)
     try:
-        text = path.read_bytes().decode("utf-8")
+        with open(name, "rb") as handle:
+            return handle.read().decode("utf-8")
     except UnicodeDecodeError:
-        raise InvalidNotebookError(f"{path}: not UTF-8 text, so not a notebook") from None
+        raise InvalidNotebookError(f"{name}: not UTF-8 text, so not a notebook") from None
     except OSError as exc:
-        raise InvalidNotebookError(f"{path}: cannot read ({exc.strerror})") from None
-    return loads_notebook(text, str(path))
+        raise InvalidNotebookError(f"{name}: cannot read ({exc.strerror})") from None
+
+
+def load_notebook(path: str | os.PathLike[str]) -> Notebook:
+    """Read and check a notebook file (without its style: for checks that only read).
+
+    Example:
+        >>> import tempfile, os
+        >>> path = os.path.join(tempfile.mkdtemp(), "nb.ipynb")
+        >>> with open(path, "w") as f:
+        ...     _ = f.write('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
+        >>> load_notebook(path)["nbformat"]
+        4
+    """
+    return check_structure(parse_json(_read_text(path), os.fspath(path)), os.fspath(path))
+
+
+def read_notebook(path: str | os.PathLike[str]) -> tuple[Notebook, JsonStyle]:
+    """Read a notebook file; a file that is not a usable notebook raises naming the file."""
+    return loads_notebook(_read_text(path), os.fspath(path))
 
 
 def dumps_notebook(nb: Notebook, style: JsonStyle = JsonStyle()) -> str:
     """Serialise ``nb`` in ``style`` (the inverse of :func:`loads_notebook` for unchanged data)."""
+    import json
+
     text = json.dumps(
         nb, indent=style.indent, ensure_ascii=style.ensure_ascii, separators=style.separators
     )
@@ -116,10 +179,10 @@ def dumps_notebook(nb: Notebook, style: JsonStyle = JsonStyle()) -> str:
     return text
 
 
-def write_notebook(path: str | Path, nb: Notebook, style: JsonStyle = JsonStyle()) -> None:
+def write_notebook(
+    path: str | os.PathLike[str], nb: Notebook, style: JsonStyle = JsonStyle()
+) -> None:
     """Write ``nb`` to ``path`` atomically in ``style``."""
-    # Imported here: tempfile (random, hashlib, shutil) costs start-up time that a hook run over
-    # already-clean notebooks, the common case, never needs.
     from toolkit._io import atomic_write_bytes
 
     atomic_write_bytes(path, dumps_notebook(nb, style).encode("utf-8"))
