@@ -249,3 +249,26 @@ def test_list_options_do_not_swallow_file_names(tmp_path: Path) -> None:
     path = write(tmp_path / "s.ipynb", notebook([1]))
     assert strip.main(["--drop-tagged-cells", "scratch", str(path)]) == 1
     assert json.loads(path.read_text())["cells"][0]["outputs"] == []
+
+
+# Each of these costs a hook process 7-15 ms to import on a slow machine (nbstripout's whole
+# per-file budget is ~150 ms; ours is ~11 ms), so the usual hook call must not load them.
+HEAVY_FOR_A_HOOK = {"typing", "re", "json", "argparse", "pathlib", "tempfile", "concurrent"}
+
+
+@pytest.mark.parametrize(
+    "module", ["strip", "order", "errors", "data_files"], ids=lambda name: f"hook-{name}"
+)
+def test_hook_run_on_file_names_imports_nothing_heavy(tmp_path: Path, module: str) -> None:
+    path = write(tmp_path / "nb.ipynb", notebook([1, 2]))
+    script = (
+        "import sys\n"
+        f"from toolkit.hooks.{module} import main\n"
+        f"main([{str(path)!r}])\n"
+        "print(' '.join(sorted({name.split('.')[0] for name in sys.modules})))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    loaded = set(result.stdout.split())
+    assert loaded & HEAVY_FOR_A_HOOK == set(), result.stdout
