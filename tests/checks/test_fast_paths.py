@@ -1,0 +1,136 @@
+"""The speed-ups of the checks against slow, obvious reference computations.
+
+Categories travel as integer codes, duplicate rows are found by hashing, single-feature scores
+come from per-bin counts: each is checked here against the plain pandas / scikit-learn result.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import polars as pl
+import pytest
+from sklearn.metrics import accuracy_score, r2_score, roc_auc_score
+
+from toolkit.checks import drift, health_report, leakage
+from toolkit.checks._frames import aligned_codes, labels, to_table
+from toolkit.checks.leakage import _binned_auc, _one_feature_score, duplicates
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_binned_auc_equals_roc_auc_score(seed):
+    rng = np.random.default_rng(seed)
+    n_bins = int(rng.integers(2, 40))
+    score = rng.integers(0, 6, n_bins) / 5.0  # many ties between bins
+    bins = rng.integers(0, n_bins, 3000)
+    y = (rng.uniform(size=3000) < 0.2 + 0.5 * score[bins]).astype(float)
+    assert _binned_auc(score, bins, y) == pytest.approx(roc_auc_score(y, score[bins]), abs=1e-12)
+
+
+def test_one_feature_scores_equal_the_row_by_row_metrics():
+    rng = np.random.default_rng(3)
+    b_fit, b_ev = rng.integers(0, 12, 2000), rng.integers(0, 14, 1500)  # bins 12, 13 unseen
+    y_fit, y_ev = rng.integers(0, 3, 2000), rng.integers(0, 3, 1500)
+    table = np.zeros((14, 3))
+    np.add.at(table, (b_fit, y_fit), 1)
+    prior = np.bincount(y_fit, minlength=3) / len(y_fit)
+    counts = table.sum(1, keepdims=True)
+    probs = np.where(counts > 0, table / np.maximum(counts, 1), prior)
+    got = _one_feature_score("classification", 3, b_fit, y_fit, b_ev, y_ev)
+    assert got == pytest.approx(accuracy_score(y_ev, probs[b_ev].argmax(1)))
+    v_fit, v_ev = rng.normal(size=2000) + b_fit, rng.normal(size=1500) + b_ev
+    means = np.array(
+        [v_fit[b_fit == b].mean() if (b_fit == b).any() else v_fit.mean() for b in range(14)]
+    )
+    got = _one_feature_score("regression", 0, b_fit, v_fit, b_ev, v_ev)
+    assert got == pytest.approx(r2_score(v_ev, means[b_ev]))
+
+
+def _frames(seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Small discrete tables: many rows repeat, within and across the splits."""
+    rng = np.random.default_rng(seed)
+
+    def frame(n: int) -> pd.DataFrame:
+        df = pd.DataFrame(
+            {
+                "a": rng.integers(0, 4, n).astype(float),
+                "b": rng.choice(["x", "y", None], n),
+                "c": rng.choice([0.5, np.nan], n),
+            }
+        )
+        df["y"] = rng.integers(0, 2, n)
+        return df
+
+    return frame(300), frame(120)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_duplicate_counts_equal_a_pandas_merge(seed):
+    train, test = _frames(seed)
+    cols = ["a", "b", "c"]
+    _, summary = duplicates(to_table(train, "train"), to_table(test, "test"), cols)
+    keys = train[cols].drop_duplicates().assign(_seen=True)
+    merged = test[cols].merge(keys, on=cols, how="left")  # pandas matches NaN/None keys
+    assert summary["duplicate_test_rows"] == int(merged["_seen"].eq(True).sum())
+    expected_within = float(train[cols].duplicated(keep=False).mean())
+    assert summary["within_train_duplicate_rate"] == pytest.approx(expected_within)
+
+
+def test_category_codes_are_shared_between_tables():
+    train = pd.DataFrame({"g": ["a", "b", None, "c"], "y": [0, 1, 0, 1]})
+    test = pd.DataFrame({"g": ["c", "d", None, "a"], "y": [1, 0, 1, 0]})
+    tr, te = to_table(train, "train"), to_table(test, "test")
+    ca, cb, names = aligned_codes(tr, te, "g")
+    decoded_a = [None if c < 0 else names[c] for c in ca]
+    decoded_b = [None if c < 0 else names[c] for c in cb]
+
+    def written(column: pd.Series) -> list[str | None]:
+        return [None if pd.isna(v) else v for v in column]
+
+    assert decoded_a == written(train.g) and decoded_b == written(test.g)
+    assert labels(te, "g").tolist() == written(test.g)
+    # string groups: 'a' and 'c' are in both splits
+    found = {f.check: f for f in leakage(train, test, target="y", group="g").findings}
+    assert found["shared_groups"].evidence["shared"] == 2
+    assert set(found["shared_groups"].evidence["examples"]) == {"a", "c"}
+
+
+def test_category_drift_with_unseen_categories_and_mixed_kinds():
+    rng = np.random.default_rng(0)
+    a = pd.DataFrame({"c": rng.choice(["u", "v"], 3000), "n": rng.integers(0, 3, 3000)})
+    b = pd.DataFrame({"c": rng.choice(["v", "w"], 3000), "n": rng.integers(0, 3, 3000).astype(str)})
+    result = drift(a, b)
+    high = {f.columns[0] for f in result.findings if f.severity == "high"}
+    assert "c" in high  # half the test rows are a category train never had
+    assert "n" not in high  # the same values, read as numbers in one split and text in the other
+
+
+def test_inputs_are_never_written_and_infinities_counted():
+    df = pd.DataFrame(
+        {"x": [1.0, np.inf, 3.0, -np.inf] * 10, "z": np.arange(40.0), "y": [0, 1] * 20}
+    )
+    before = df.copy()
+    table = to_table(df, "train")
+    assert table.infinite == {"x": 20}
+    assert np.isnan(table.columns["x"]).sum() == 20
+    # a view of the caller's memory at most, never writable
+    assert not table.columns["x"].flags.writeable and not table.columns["z"].flags.writeable
+    health_report(df, target="y")
+    pd.testing.assert_frame_equal(df, before)
+
+
+def test_pandas_and_polars_reports_agree(clean_split):
+    train, test = clean_split
+    test = pd.concat([test, train.iloc[:40]], ignore_index=True)  # plant duplicates
+    a = health_report(train, test, target="y", group="patient").to_dict()
+    b = health_report(
+        pl.from_pandas(train), pl.from_pandas(test), target="y", group="patient"
+    ).to_dict()
+    assert [c["findings"] for c in a["checks"]] == [c["findings"] for c in b["checks"]]
+
+
+def test_target_scan_states_its_sample_sizes(clean_split):
+    train, test = clean_split
+    train, test = train.assign(copy=train.y * 2.0), test.assign(copy=test.y * 2.0)
+    leak = next(f for f in leakage(train, test, target="y").findings if f.check == "target_leak")
+    assert leak.evidence["fit_rows"] == len(train) and leak.evidence["eval_rows"] == len(test)
