@@ -176,9 +176,11 @@ def health_report(
 
 # Modules the later steps need, in the order they need them. Importing them costs ~1.2 s of
 # single-threaded Python (scipy.stats alone ~0.5 s); a background thread does it while the main
-# thread reads the data, converts the frames and hashes rows, work that runs in polars/numpy/
-# pandas C code with the GIL released. The main thread's own imports then find the modules ready
-# (or wait for the module lock), so the result is the same as importing them in place -- sooner.
+# thread converts the frames and hashes rows, work that runs in polars/numpy/pandas C code with
+# the GIL released. The main thread's own imports then find the modules ready (or wait for the
+# module lock), so the result is the same as importing them in place -- only sooner. It starts
+# inside health_report, not at import: a fork while a module is half imported could leave the
+# child waiting on that module's lock forever.
 _PREFETCH = (
     "pandas",
     "scipy.stats",
@@ -209,11 +211,6 @@ def _prefetch_imports() -> None:
                 continue
 
     threading.Thread(target=work, name="toolkit-prefetch-imports", daemon=True).start()
-
-
-# Whoever imports this module is about to run a report, usually after reading the data (the CLI
-# and the benchmark both do): start warming the imports now so they overlap with that read.
-_prefetch_imports()
 
 
 def _is_classification(tr: Table, target: str) -> bool:
