@@ -134,3 +134,18 @@ def test_target_scan_states_its_sample_sizes(clean_split):
     train, test = train.assign(copy=train.y * 2.0), test.assign(copy=test.y * 2.0)
     leak = next(f for f in leakage(train, test, target="y").findings if f.check == "target_leak")
     assert leak.evidence["fit_rows"] == len(train) and leak.evidence["eval_rows"] == len(test)
+
+
+def test_odd_column_types_read_as_written():
+    df = pd.DataFrame(
+        {
+            "mixed": [1, "a", None, 2.5],
+            "cat": pd.Categorical(["x", None, "y", "x"], categories=["x", "y", "z"]),
+            "wait": pd.to_timedelta([1, 2, None, 4], unit="ms"),
+        }
+    )
+    assert labels(to_table(df, "t"), "mixed").tolist() == ["1", "a", None, "2.5"]
+    for frame in (df, pl.from_pandas(df.drop(columns="mixed"))):  # polars refuses mixed objects
+        t = to_table(frame, "t")
+        assert labels(t, "cat").tolist() == ["x", None, "y", "x"]
+        np.testing.assert_allclose(t.columns["wait"], [0.001, 0.002, np.nan, 0.004])

@@ -89,8 +89,9 @@ def to_table(frame: Any, name: str) -> Table:
         elif dtype.is_temporal():
             # Datetimes become float seconds so that time overlap and drift work on them.
             raw = series.to_numpy()
-            # numpy datetimes -> int64 ns; NaT becomes NaN below.
-            as_ns = np.asarray(raw).astype("datetime64[ns]")
+            # numpy datetimes (durations) -> int64 ns; NaT becomes NaN below.
+            raw = np.asarray(raw)
+            as_ns = raw.astype("timedelta64[ns]" if raw.dtype.kind == "m" else "datetime64[ns]")
             values = as_ns.astype(np.int64).astype(np.float64) / 1e9
             values[np.isnat(as_ns)] = np.nan
             columns[col] = values
