@@ -433,9 +433,18 @@ def _figures(report: HealthReport) -> list[tuple[str, str]]:
             lambda ax: plotting.missing_matrix(frame[gappy], ax=ax),
             (max(4.0, 0.5 * len(gappy) + 2), 4),
         )
-    low_card = [c for c in frame.columns if tr.kinds[c] == "numeric" or frame[c].nunique() <= 50][
-        :20
-    ]
+    # Features and the target; identifiers, groups and timestamps only correlate with each other.
+    leak = next((r for r in report.results if r.name == "leakage"), None)
+    skip = {
+        report.meta["group"],
+        report.meta["time"],
+        *(leak.summary.get("id_like", []) if leak else []),
+    }
+    low_card = [
+        c
+        for c in frame.columns
+        if c not in skip and (tr.kinds[c] == "numeric" or frame[c].nunique() <= 50)
+    ][:20]
     if len(low_card) >= 2:
         # Numbers in every cell only while they stay legible (and cheap: each is a text
         # object to lay out); the colour scale carries the rest.
