@@ -14,7 +14,6 @@ import base64
 import functools
 import html
 import io
-import threading
 import time as _time
 import warnings
 from collections.abc import Callable
@@ -126,7 +125,6 @@ def health_report(
         data health: train 100 rows x 2 columns, target 'y'
     """
     tick = progress or (lambda step: None)
-    _prefetch_imports()
     tr = to_table(train, "train")
     te = to_table(test, "test") if test is not None else None
     require_column(tr, target, "target")
@@ -172,45 +170,6 @@ def health_report(
         "time": time,
     }
     return HealthReport(results, meta, tr, te, timings)
-
-
-# Modules the later steps need, in the order they need them. Importing them costs ~1.2 s of
-# single-threaded Python (scipy.stats alone ~0.5 s); a background thread does it while the main
-# thread converts the frames and hashes rows, work that runs in polars/numpy/pandas C code with
-# the GIL released. The main thread's own imports then find the modules ready (or wait for the
-# module lock), so the result is the same as importing them in place -- only sooner. It starts
-# inside health_report, not at import: a fork while a module is half imported could leave the
-# child waiting on that module's lock forever.
-_PREFETCH = (
-    "pandas",
-    "scipy.stats",
-    "sklearn.ensemble",
-    "sklearn.model_selection",
-    "sklearn.inspection",
-    "sklearn.metrics",
-    "matplotlib.figure",
-    "matplotlib.backends.backend_agg",
-    "toolkit.plotting",
-)
-_prefetch_started = threading.Event()
-
-
-def _prefetch_imports() -> None:
-    """Start importing :data:`_PREFETCH` in a daemon thread (once per process)."""
-    if _prefetch_started.is_set():
-        return
-    _prefetch_started.set()
-
-    def work() -> None:
-        import importlib
-
-        for name in _PREFETCH:
-            try:
-                importlib.import_module(name)
-            except ImportError:  # e.g. the [plot] extra is not installed: nothing to warm up
-                continue
-
-    threading.Thread(target=work, name="toolkit-prefetch-imports", daemon=True).start()
 
 
 def _is_classification(tr: Table, target: str) -> bool:
