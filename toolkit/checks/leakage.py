@@ -158,17 +158,19 @@ def row_hashes(
     for col in columns:
         numeric = tr.kinds[col] == te.kinds[col] == "numeric"
         pair = (tr.columns[col], te.columns[col]) if numeric else aligned_codes(tr, te, col)[:2]
+        value = pl.col("v")
+        if numeric:
+            if near:
+                mean, std = scale[col]
+                if not std > 0:  # constant or empty column (std 0 or NaN)
+                    mean, std = 0.0, 1.0
+                value = ((value - mean) / std).round(2) + 0.0  # +0.0 folds -0.0 into 0.0
+            value = value.fill_nan(np.inf)
         for k, values in enumerate(pair):
-            series = pl.Series(values if rows is None else values[rows[k]])
-            if numeric:
-                if near:
-                    mean, std = scale[col]
-                    if not std > 0:  # constant or empty column (std 0 or NaN)
-                        mean, std = 0.0, 1.0
-                    series = ((series - mean) / std).round(2) + 0.0  # +0.0 folds -0.0 into 0.0
-                series = series.fill_nan(np.inf)
+            # one polars query per column: transform and hash without intermediate series
+            frame = pl.DataFrame({"v": values if rows is None else values[rows[k]]})
             out[k] *= np.uint64(1_000_003)
-            out[k] ^= series.hash(seed=0).to_numpy()
+            out[k] ^= frame.select(value.hash(seed=0)).to_series().to_numpy()
     return out[0], out[1]
 
 
