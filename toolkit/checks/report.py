@@ -370,7 +370,7 @@ def _figures(report: HealthReport) -> list[tuple[str, str]]:
         y_tr = _category_sample(tr, target)
         y_te = _category_sample(te_target, target) if te_target is not None else None
         draw(
-            f"class balance of '{target}'",
+            f"class balance of '{target}'" + _sampled(tr, _CATEGORY_PLOT_SAMPLE),
             lambda ax: plotting.class_balance(y_tr, compare=y_te, normalize=True, ax=ax),
             (6, 3),
         )
@@ -388,7 +388,7 @@ def _figures(report: HealthReport) -> list[tuple[str, str]]:
     gappy = [c for c in tr.columns if missing_mask(tr.columns[c]).any()]
     if gappy:
         draw(
-            "missing values (train, columns with gaps)",
+            "missing values (train, columns with gaps)" + _sampled(tr, _FRAME_PLOT_SAMPLE),
             lambda ax: plotting.missing_matrix(frame[gappy], ax=ax),
             (max(4.0, 0.5 * len(gappy) + 2), 4),
         )
@@ -408,7 +408,7 @@ def _figures(report: HealthReport) -> list[tuple[str, str]]:
         # Numbers in every cell only while they stay legible (and cheap: each is a text
         # object to lay out); the colour scale carries the rest.
         draw(
-            "correlations (train)",
+            "correlations (train)" + _sampled(tr, _FRAME_PLOT_SAMPLE),
             lambda ax: plotting.correlation_heatmap(
                 frame[low_card], annot=len(low_card) <= 10, ax=ax
             ),
@@ -418,12 +418,18 @@ def _figures(report: HealthReport) -> list[tuple[str, str]]:
         for col in _drift_figure_columns(report):
             a, b = sample(tr, col), sample(te, col)
             numeric = tr.kinds[col] == "numeric" and te.kinds[col] == "numeric"
+            size = _PLOT_SAMPLE if numeric else _CATEGORY_PLOT_SAMPLE
             draw(
-                f"train vs test: '{col}'",
+                f"train vs test: '{col}'" + _sampled(tr, size),
                 functools.partial(_overlay, plotting, a, b, col, numeric),
                 (5, 3) if numeric else (6, 3),
             )
     return figs
+
+
+def _sampled(t: Table, size: int) -> str:
+    """Caption suffix saying that a figure shows a sample, when it does."""
+    return f" (fixed-seed samples of {size:,} rows)" if t.n_rows > size else ""
 
 
 def _category_sample(t: Table, col: str) -> np.ndarray[Any, Any]:
