@@ -149,3 +149,18 @@ def test_odd_column_types_read_as_written():
         t = to_table(frame, "t")
         assert labels(t, "cat").tolist() == ["x", None, "y", "x"]
         np.testing.assert_allclose(t.columns["wait"], [0.001, 0.002, np.nan, 0.004])
+
+
+def test_sampled_label_step_finds_planted_flips():
+    # above the 10k-row label sample: the report's own (15-leaf, early-stopped) model runs
+    rng = np.random.default_rng(7)
+    n = 14_000
+    df = pd.DataFrame({"a": rng.normal(size=n), "b": rng.normal(size=n)})
+    df["y"] = (df.a + 0.5 * df.b > 0).astype(int)
+    flipped = rng.choice(n, n // 20, replace=False)
+    df.loc[flipped, "y"] = 1 - df.loc[flipped, "y"]
+    result = next(r for r in health_report(df, target="y").results if r.name == "label_issues")
+    assert "of a 10,000-row sample" in result.findings[0].message
+    top = [item["row"] for item in result.findings[0].evidence["top"]]  # rows of the full frame
+    assert np.isin(top, flipped).mean() >= 0.8
+    assert np.isin(result.summary["rows_flagged"], flipped).mean() >= 0.5
