@@ -164,3 +164,28 @@ def test_sampled_label_step_finds_planted_flips():
     top = [item["row"] for item in result.findings[0].evidence["top"]]  # rows of the full frame
     assert np.isin(top, flipped).mean() >= 0.8
     assert np.isin(result.summary["rows_flagged"], flipped).mean() >= 0.5
+
+
+def test_above_the_sample_sizes_planted_problems_are_found_and_clean_stays_clean():
+    # 150k rows: every sampled step (100k-row scan and drift, 20k adversarial, 10k labels) samples
+    rng = np.random.default_rng(11)
+    n = 150_000
+    df = pl.DataFrame(
+        {
+            "x": rng.normal(size=n),
+            "z": rng.exponential(size=n),
+            "c": rng.choice(["a", "b", "c", "d"], n),
+        }
+    ).with_columns(y=((pl.col("x") + rng.normal(size=n)) > 0).cast(pl.Int64))
+    train, test = df[:120_000], df[120_000:]
+    clean = health_report(train, test, target="y")
+    assert not clean.has_high, str(clean)
+    leaky = health_report(
+        train.with_columns(copy=pl.col("y") * 3.0),
+        test.with_columns(copy=pl.col("y") * 3.0, z=pl.col("z") + 2.0),
+        target="y",
+    )
+    high = {(f.check, f.columns[0]) for f in leaky.findings if f.severity == "high"}
+    assert ("target_leak", "copy") in high
+    assert ("drift", "z") in high
+    assert ("adversarial_validation", "z") in high
