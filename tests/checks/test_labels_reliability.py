@@ -21,6 +21,25 @@ def test_flipped_labels_found():
     assert result.findings[0].check == "label_issues"
 
 
+def test_unpredictable_labels_are_reported_as_such_not_as_half_the_rows_mislabeled():
+    """Shuffled labels (a misjoined target) leave the model no better than class frequencies;
+    confident learning would then flag ~half the rows, right or wrong."""
+    X, _ = make_classification(1500, random_state=0)
+    shuffled = np.random.default_rng(0).integers(0, 2, len(X))
+    result = label_issues(X, shuffled, cv=3)
+    assert len(result.indices) == 0 and len(result.findings) == 1
+    finding = result.findings[0]
+    assert finding.severity == "medium" and "not predictable" in finding.message
+    assert finding.evidence["skill"] < 0.02
+
+
+def test_weak_features_cap_the_severity():
+    X, y = make_classification(2000, n_informative=2, class_sep=0.3, flip_y=0, random_state=1)
+    result = label_issues(X, y, cv=3)
+    assert 0.02 <= result.summary["skill"] < 0.2
+    assert [f.severity for f in result.findings] == ["low"], "leads, not a high alarm"
+
+
 def test_label_issues_bad_input():
     with pytest.raises(UsageError, match="two classes"):
         label_issues(np.zeros((10, 2)), np.zeros(10))

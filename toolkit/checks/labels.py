@@ -85,6 +85,36 @@ def usable_columns(X: np.ndarray[Any, Any], argument: str) -> np.ndarray[Any, An
     return X[:, keep]
 
 
+# Confident learning trusts the model: rows are suspect when it disagrees with their label.
+# When the features barely predict the label (a shuffled or misjoined target, or a hard task),
+# it disagrees with half the rows, right or wrong, so that is reported instead of row flags.
+_NO_SIGNAL = 0.02
+_WEAK_SIGNAL = 0.2
+
+
+def _skill(proba: np.ndarray[Any, Any], y_codes: np.ndarray[Any, Any]) -> float:
+    """How much better the probabilities predict the labels than the class frequencies do:
+    1 - log-loss / log-loss of the priors (0 = no better, 1 = perfect; McFadden's R²)."""
+    eps = 1e-12
+    prior = np.bincount(y_codes, minlength=proba.shape[1]) / len(y_codes)
+    model_loss = -np.mean(np.log(np.clip(proba[np.arange(len(y_codes)), y_codes], eps, 1)))
+    prior_loss = -np.mean(np.log(np.clip(prior[y_codes], eps, 1)))
+    return float(1 - model_loss / prior_loss) if prior_loss > 0 else 1.0
+
+
+def _unpredictable(labels: np.ndarray[Any, Any], n: int, skill: float) -> LabelIssues:
+    finding = Finding(
+        "medium",
+        "label_issues",
+        [],
+        f"the label is not predictable from the features (out-of-fold skill {skill:.2f}, "
+        "0 = no better than class frequencies): check that the target column is the right one "
+        "and aligned with its rows; rows cannot be judged mislabeled",
+        {"skill": skill},
+    )
+    return LabelIssues("label_issues", [finding], {"rows": n, "suspect": 0, "skill": skill})
+
+
 def label_issues(
     X: Any,
     y: Any,
@@ -121,6 +151,9 @@ def label_issues(
                 f"pred_proba: expected shape {(len(y_codes), len(labels))}, got {proba.shape}"
             )
     n = len(y_codes)
+    skill = _skill(proba, y_codes)
+    if skill < _NO_SIGNAL:
+        return _unpredictable(labels, n, skill)
     self_conf = proba[np.arange(n), y_codes]
     thresholds = np.array([proba[y_codes == k, k].mean() for k in range(len(labels))])
     above = proba >= thresholds[None, :]
@@ -136,6 +169,8 @@ def label_issues(
     findings = []
     if len(order):
         severity = "high" if rate >= 0.2 else "medium" if rate >= 0.05 else "low"
+        if skill < _WEAK_SIGNAL:  # a weak model disagrees with many right labels too
+            severity = "low"
         top = [
             {
                 "row": int(i),
@@ -151,14 +186,20 @@ def label_issues(
                 "label_issues",
                 [],
                 f"{len(order)} rows ({rate:.1%}) look mislabeled; most suspect rows: "
-                + ", ".join(str(int(i)) for i in order[:5]),
-                {"count": len(order), "rate": rate, "top": top},
+                + ", ".join(str(int(i)) for i in order[:5])
+                + (
+                    f" (the features explain little of the label, skill {skill:.2f}: "
+                    "treat these as leads, not errors)"
+                    if skill < _WEAK_SIGNAL
+                    else ""
+                ),
+                {"count": len(order), "rate": rate, "top": top, "skill": skill},
             )
         )
     return LabelIssues(
         "label_issues",
         findings,
-        {"rows": n, "suspect": len(order), "thresholds": thresholds},
+        {"rows": n, "suspect": len(order), "thresholds": thresholds, "skill": skill},
         indices=order,
         suggested=labels[best_other[order]],
     )
