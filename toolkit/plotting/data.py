@@ -294,24 +294,28 @@ def missing_matrix(
     return ax
 
 
-def _cramers_v(a: pd.Series, b: pd.Series) -> float:
-    import pandas as pd
+def _cramers_v(a: np.ndarray, b: np.ndarray) -> float:
+    """Cramér's V of two integer-coded columns (codes >= 0, already paired and NaN-free)."""
     from scipy.stats.contingency import association
 
-    table = pd.crosstab(a, b).to_numpy()
+    ka, kb = int(a.max()) + 1, int(b.max()) + 1
+    table = np.bincount(a * kb + b, minlength=ka * kb).reshape(ka, kb)
+    table = table[table.any(axis=1)][:, table.any(axis=0)]  # observed categories only
     if min(table.shape) < 2:
         return 0.0
     return float(association(table, method="cramer"))
 
 
-def _correlation_ratio(categories: pd.Series, values: pd.Series) -> float:
+def _correlation_ratio(categories: np.ndarray, values: np.ndarray) -> float:
     """Eta: how much of a numeric column's variance the category explains (0..1)."""
-    y = values.to_numpy(dtype=float)
-    total = ((y - y.mean()) ** 2).sum()
+    mean = values.mean()
+    total = ((values - mean) ** 2).sum()
     if total == 0:
         return 0.0
-    means = values.groupby(categories, observed=True).agg(["mean", "count"])
-    between = (means["count"] * (means["mean"] - y.mean()) ** 2).sum()
+    counts = np.bincount(categories)
+    sums = np.bincount(categories, weights=values)
+    seen = counts > 0
+    between = (counts[seen] * (sums[seen] / counts[seen] - mean) ** 2).sum()
     return float(np.sqrt(between / total))
 
 
@@ -330,20 +334,26 @@ def association_matrix(frame: pd.DataFrame, method: str = "pearson") -> pd.DataF
     if numeric:
         corr = frame[numeric].astype(float).corr(method=method)  # type: ignore[arg-type]
         result.loc[numeric, numeric] = corr.to_numpy()
-    cats = [c for c in cols if c not in numeric]
+    # Each column converted once (categories to integer codes, -1 = missing), not per pair:
+    # the per-pair pandas crosstab/groupby dominated the health report's heatmap.
+    arrays = {
+        c: frame[c].to_numpy(dtype=float) if c in numeric else pd.factorize(frame[c])[0]
+        for c in cols
+    }
+    present = {c: ~np.isnan(v) if c in numeric else v >= 0 for c, v in arrays.items()}
     for i, a in enumerate(cols):
         for b in cols[i + 1 :]:
             if a in numeric and b in numeric:
                 continue
-            pair = frame[[a, b]].dropna()
-            if pair.empty:
+            both = present[a] & present[b]
+            if not both.any():
                 value = np.nan
-            elif a in cats and b in cats:
-                value = _cramers_v(pair[a], pair[b])
-            elif a in cats:
-                value = _correlation_ratio(pair[a], pair[b])
+            elif a not in numeric and b not in numeric:
+                value = _cramers_v(arrays[a][both], arrays[b][both])
+            elif a not in numeric:
+                value = _correlation_ratio(arrays[a][both], arrays[b][both])
             else:
-                value = _correlation_ratio(pair[b], pair[a])
+                value = _correlation_ratio(arrays[b][both], arrays[a][both])
             result.loc[a, b] = result.loc[b, a] = value
     return result
 
