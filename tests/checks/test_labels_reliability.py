@@ -99,3 +99,17 @@ def test_compare_models_leaderboard():
     assert (board[["fit_time", "predict_time"]] > 0).all().all()
     with pytest.raises(UsageError, match="y:"):
         compare_models(X, y[:10])
+
+
+def test_health_report_states_unpredictable_labels_without_a_row_list():
+    import pandas as pd
+
+    from toolkit.checks import health_report
+
+    X, _ = make_classification(3000, n_features=5, random_state=0)
+    frame = pd.DataFrame(X, columns=list("abcde"))
+    frame["y"] = np.random.default_rng(1).integers(0, 2, len(frame))
+    report = health_report(frame, target="y")
+    label = [f for f in report.findings if f.check == "label_issues"]
+    assert len(label) == 1 and "not predictable" in label[0].message
+    assert "most suspect rows" not in label[0].message

@@ -179,3 +179,15 @@ def test_detect_style_crlf_tabs_and_escaped_cjk() -> None:
     assert (style.indent, style.newline, style.ensure_ascii) == ("\t", "\r\n", True)
     nb, style = loads_notebook(text)
     assert dumps_notebook(nb, style) == text
+
+
+def test_result_message_counts_cells_in_words() -> None:
+    from toolkit.notebooks.strip import StripResult
+
+    assert StripResult("a.ipynb", True, cleared_cells=1).message() == (
+        "stripped a.ipynb (outputs of 1 cell)"
+    )
+    assert StripResult("a.ipynb", True, cleared_cells=3).message(check=True) == (
+        "would strip a.ipynb (outputs of 3 cells)"
+    )
+    assert StripResult("a.ipynb", True).message() == "stripped a.ipynb (counts/metadata only)"

@@ -185,14 +185,15 @@ def label_issues(
                 severity,
                 "label_issues",
                 [],
-                f"{len(order)} rows ({rate:.1%}) look mislabeled; most suspect rows: "
-                + ", ".join(str(int(i)) for i in order[:5])
+                f"{len(order)} rows ({rate:.1%}) look mislabeled"
                 + (
                     f" (the features explain little of the label, skill {skill:.2f}: "
                     "treat these as leads, not errors)"
                     if skill < _WEAK_SIGNAL
                     else ""
-                ),
+                )
+                + "; most suspect rows: "
+                + ", ".join(str(int(i)) for i in order[:5]),
                 {"count": len(order), "rate": rate, "top": top, "skill": skill},
             )
         )

@@ -36,6 +36,10 @@ _SCAN_SAMPLE = 100_000
 _ID_NAME = re.compile(r"(^|_)(id|uuid|guid|key|index)$|^id", re.IGNORECASE)
 
 
+def _test_rows(n: int) -> str:
+    return f"{n} test row{'s' if n != 1 else ''}"
+
+
 def leakage(
     train: Any,
     test: Any,
@@ -249,7 +253,9 @@ def duplicates(tr: Table, te: Table, columns: list[str]) -> tuple[list[Finding],
                 severity,
                 "duplicates" if kind == "exact" else "near_duplicates",
                 ["*"],
-                f"{int(mask.sum())} test rows ({r:.2%}) are {kind} duplicates of train rows"
+                f"{_test_rows(int(mask.sum()))} ({r:.2%}) "
+                + (f"is a {kind} duplicate" if mask.sum() == 1 else f"are {kind} duplicates")
+                + " of train rows"
                 + (f" (train itself repeats {base:.1%} of rows)" if base else ""),
                 {"rate": r, "count": int(mask.sum()), "test_rows": examples},
             )
@@ -318,7 +324,8 @@ def time_overlap(tr: Table, te: Table, time: str) -> list[Finding]:
             "high" if rate > 0.01 else "medium",
             "time_overlap",
             [time],
-            f"{int(early.sum())} test rows ({rate:.1%}) are not after the last train '{time}';"
+            f"{_test_rows(int(early.sum()))} ({rate:.1%}) "
+            f"{'is' if early.sum() == 1 else 'are'} not after the last train '{time}';"
             " split by time",
             {"rate": rate, "count": int(early.sum()), "train_max": end},
         )

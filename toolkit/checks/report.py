@@ -286,7 +286,9 @@ def _label_step(tr: Table, target: str, features: list[str]) -> CheckResult:
     result = label_issues(None, y, pred_proba=proba)
     # Report rows of the original frame, not of the sample.
     for i, f in enumerate(result.findings):
-        for item in f.evidence.get("top", []):
+        if "top" not in f.evidence:  # no rows flagged: the label is not predictable
+            continue
+        for item in f.evidence["top"]:
             item["row"] = int(rows[item["row"]])
         head = f.message.split("; most suspect rows:")[0]
         shown = ", ".join(str(int(r)) for r in rows[result.indices[:5]])

@@ -88,8 +88,7 @@ def strip(
             if r.error:
                 click.echo(f"error: {r.error}", err=True)
             elif r.changed:
-                verb = "would strip" if check else "stripped"
-                click.echo(f"{verb} {r.path} (outputs of {r.cleared_cells} cells)")
+                click.echo(r.message(check))
         clean = sum(1 for r in results if not r.changed and not r.error)
         click.echo(f"{len(results)} notebooks, {clean} already clean", err=True)
     if any(r.error or r.changed for r in results):

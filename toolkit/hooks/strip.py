@@ -87,8 +87,7 @@ def main(argv: list[str] | None = None) -> int:
             problem(result.error)
             status = 1
         elif result.changed:
-            verb = "would strip" if check else "stripped"
-            problem(f"{verb} {result.path} (outputs of {result.cleared_cells} cells)")
+            problem(result.message(check))
             status = 1
     return status
 

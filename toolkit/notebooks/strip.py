@@ -121,6 +121,13 @@ class StripResult:
         self.path, self.changed, self.error = path, changed, error
         self.cleared_cells = cleared_cells  # cells whose outputs were removed
 
+    def message(self, check: bool = False) -> str:
+        """One line for a changed file, e.g. ``stripped nb.ipynb (outputs of 2 cells)``."""
+        verb = "would strip" if check else "stripped"
+        n = self.cleared_cells
+        detail = f"outputs of {n} cell{'s' if n != 1 else ''}" if n else "counts/metadata only"
+        return f"{verb} {os.fspath(self.path)} ({detail})"
+
     def __repr__(self) -> str:
         return (
             f"StripResult(path={self.path!r}, changed={self.changed!r}, "
