@@ -88,18 +88,27 @@ def usable_columns(X: np.ndarray[Any, Any], argument: str) -> np.ndarray[Any, An
 # Confident learning trusts the model: rows are suspect when it disagrees with their label.
 # When the features barely predict the label (a shuffled or misjoined target, or a hard task),
 # it disagrees with half the rows, right or wrong, so that is reported instead of row flags.
-_NO_SIGNAL = 0.02
-_WEAK_SIGNAL = 0.2
+# Skill is the Gini (2 AUC - 1) of the probabilities against the given labels: with a share
+# p of labels flipped at random, a perfect model still scores 1 - 2p. Below _WEAK_SIGNAL,
+# flips and hard, overlapping classes look the same to the model, so flags are capped at
+# medium and called leads.
+_NO_SIGNAL = 0.1
+_WEAK_SIGNAL = 0.5
 
 
 def _skill(proba: np.ndarray[Any, Any], y_codes: np.ndarray[Any, Any]) -> float:
-    """How much better the probabilities predict the labels than the class frequencies do:
-    1 - log-loss / log-loss of the priors (0 = no better, 1 = perfect; McFadden's R²)."""
-    eps = 1e-12
-    prior = np.bincount(y_codes, minlength=proba.shape[1]) / len(y_codes)
-    model_loss = -np.mean(np.log(np.clip(proba[np.arange(len(y_codes)), y_codes], eps, 1)))
-    prior_loss = -np.mean(np.log(np.clip(prior[y_codes], eps, 1)))
-    return float(1 - model_loss / prior_loss) if prior_loss > 0 else 1.0
+    """Gini (2 AUC - 1; one-vs-rest macro AUC for more classes) of the probabilities against
+    the given labels: 0 = no better than chance, 1 = perfect ranking. Ranks, not log-loss: the
+    rows confident learning is after (confidently predicted, wrongly labelled) would drag a
+    log-loss down with them."""
+    from sklearn.metrics import roc_auc_score
+
+    if proba.shape[1] == 2:
+        auc = roc_auc_score(y_codes, proba[:, 1])
+    else:
+        scores = proba / np.clip(proba.sum(axis=1, keepdims=True), 1e-12, None)
+        auc = roc_auc_score(y_codes, scores, multi_class="ovr", labels=np.arange(proba.shape[1]))
+    return float(2 * auc - 1)
 
 
 def _unpredictable(labels: np.ndarray[Any, Any], n: int, skill: float) -> LabelIssues:
@@ -107,8 +116,8 @@ def _unpredictable(labels: np.ndarray[Any, Any], n: int, skill: float) -> LabelI
         "medium",
         "label_issues",
         [],
-        f"the label is not predictable from the features (out-of-fold skill {skill:.2f}, "
-        "0 = no better than class frequencies): check that the target column is the right one "
+        f"the label is not predictable from the features (out-of-fold Gini {skill:.2f}, "
+        "0 = chance): check that the target column is the right one "
         "and aligned with its rows; rows cannot be judged mislabeled",
         {"skill": skill},
     )
@@ -169,8 +178,8 @@ def label_issues(
     findings = []
     if len(order):
         severity = "high" if rate >= 0.2 else "medium" if rate >= 0.05 else "low"
-        if skill < _WEAK_SIGNAL:  # a weak model disagrees with many right labels too
-            severity = "low"
+        if skill < _WEAK_SIGNAL and severity == "high":  # hard cases look like flips too
+            severity = "medium"
         top = [
             {
                 "row": int(i),
@@ -187,8 +196,8 @@ def label_issues(
                 [],
                 f"{len(order)} rows ({rate:.1%}) look mislabeled"
                 + (
-                    f" (the features explain little of the label, skill {skill:.2f}: "
-                    "treat these as leads, not errors)"
+                    f" (the features predict the label only moderately, Gini {skill:.2f}: "
+                    "some of these may be hard cases rather than errors)"
                     if skill < _WEAK_SIGNAL
                     else ""
                 )
