@@ -18,7 +18,14 @@ def test_health_report_clean_and_planted(clean_split):
     clean = health_report(train, test, target="y")
     assert not clean.has_high, str(clean)
     names = [r.name for r in clean.results]
-    assert names == ["data_quality", "leakage", "drift", "adversarial_validation", "label_issues"]
+    assert names == [
+        "data_quality",
+        "leakage",
+        "drift",
+        "new_labels",
+        "adversarial_validation",
+        "label_issues",
+    ]
     json.dumps(clean.to_dict())
     page = clean.to_html()
     assert page.startswith("<!DOCTYPE html>") and "data:image/png;base64," in page
@@ -143,3 +150,25 @@ def test_cli_string_labels_and_text_dates(tmp_path):
     assert ok.exit_code == 0, ok.output
     bad = CliRunner().invoke(cli, [*args, "--test", str(tmp_path / "te_mixed.csv")])
     assert bad.exit_code == 1 and "time_overlap" in bad.output
+
+
+@pytest.mark.parametrize("as_polars", [False, True])
+def test_unseen_categories_and_classes_in_test_are_named(clean_split, as_polars):
+    """deepchecks' 'new category' and 'new label' checks: test values train never shows."""
+    train, test = clean_split
+    train = train.drop(columns="patient").assign(city="北京")
+    test = test.drop(columns="patient").assign(city=["深圳"] * 30 + ["北京"] * (len(test) - 30))
+    test.loc[test.index[:5], "y"] = 7  # a class the model never saw
+    if as_polars:
+        import polars as pl
+
+        train, test = pl.from_pandas(train), pl.from_pandas(test)
+    report = health_report(train, test, target="y")
+    by_check = {f.check: f for f in report.findings}
+    city = by_check["new_categories"]
+    assert city.columns == ["city"] and "'深圳'" in city.message
+    assert city.evidence["rows"] == 30
+    label = by_check["new_labels"]
+    assert label.severity == "high" and label.columns == ["y"] and "'7'" in label.message
+    assert label.evidence["rows"] == 5
+    assert [f.columns for f in report.findings if f.check == "new_categories"] == [["city"]]

@@ -53,7 +53,11 @@ def drift(train: Any, test: Any, *, columns: list[str] | None = None) -> CheckRe
         if tr.kinds[col] == "numeric" and te.kinds[col] == "numeric":
             stat = numeric_drift(tr.columns[col], te.columns[col])
         else:
-            stat = categorical_drift(*aligned_codes(tr, te, col)[:2])
+            train_codes, test_codes, labels = aligned_codes(tr, te, col)
+            stat = categorical_drift(train_codes, test_codes)
+            unseen = new_categories(col, train_codes, test_codes, labels)
+            if unseen is not None:
+                findings.append(unseen)
         stats[col] = stat
         effect = stat.get("psi", stat.get("js", 0.0))
         name = "PSI" if "psi" in stat else "JS"
@@ -80,6 +84,55 @@ def drift(train: Any, test: Any, *, columns: list[str] | None = None) -> CheckRe
                 )
             )
     return CheckResult("drift", findings, {"per_feature": stats})
+
+
+def new_categories(
+    column: str,
+    train_codes: np.ndarray[Any, Any],
+    test_codes: np.ndarray[Any, Any],
+    labels: np.ndarray[Any, Any],
+    *,
+    is_target: bool = False,
+) -> Finding | None:
+    """A finding when test rows hold categories that never occur in train (codes over one
+    shared ``labels`` list, -1 = missing), or ``None``.
+
+    Encoders fitted on train meet them as unknown; in a classification target they are
+    classes the model can never predict (always high). Counted on every row: one unseen
+    class matters.
+
+    Example:
+        >>> import numpy as np
+        >>> f = new_categories("city", np.array([0, 1, 0]), np.array([0, 2, 2, -1]),
+        ...                    np.array(["Beijing", "Shanghai", "Shenzhen"], dtype=object))
+        >>> f.severity, f.message
+        ('high', "'city' has 1 category never seen in train in 50.0% of test rows: 'Shenzhen'")
+    """
+    seen = np.bincount(train_codes[train_codes >= 0], minlength=len(labels)) > 0
+    present = test_codes >= 0
+    unseen_rows = present & ~seen[np.where(present, test_codes, 0)]
+    count = int(unseen_rows.sum())
+    if count == 0:
+        return None
+    codes = np.unique(test_codes[unseen_rows])
+    share = count / len(test_codes)
+    shown = ", ".join(repr(str(labels[c])) for c in codes[:5]) + (", ..." if len(codes) > 5 else "")
+    if is_target:
+        noun = "class" if len(codes) == 1 else "classes"
+    else:
+        noun = "category" if len(codes) == 1 else "categories"
+    if is_target:
+        severity = "high"
+    else:
+        severity = "high" if share >= 0.05 else "medium" if share >= 0.005 else "low"
+    return Finding(
+        severity,
+        "new_labels" if is_target else "new_categories",
+        [column],
+        f"'{column}' has {len(codes)} {noun} never seen in train in {share:.1%} of test rows: "
+        + shown,
+        {"categories": [str(labels[c]) for c in codes[:50]], "rows": count, "share": share},
+    )
 
 
 def psi(expected: np.ndarray[Any, Any], actual: np.ndarray[Any, Any], bins: int = 10) -> float:

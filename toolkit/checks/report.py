@@ -40,7 +40,14 @@ _PLOT_SAMPLE = 100_000
 _CATEGORY_PLOT_SAMPLE = 20_000
 _FRAME_PLOT_SAMPLE = 5_000  # missing-value map and correlations: the picture is stable at 5k rows
 
-STEPS = ("data quality", "leakage", "drift", "adversarial validation", "label issues")
+STEPS = (
+    "data quality",
+    "leakage",
+    "drift",
+    "new labels",
+    "adversarial validation",
+    "label issues",
+)
 
 
 @dataclass
@@ -158,6 +165,8 @@ def health_report(
     if te is not None:
         drift_cols = [*features, target] if target in te.columns else features
         run("drift", lambda: drift(tr, te, columns=drift_cols))
+        if target in te.columns and _is_classification(tr, target):
+            run("new labels", lambda: _new_labels(tr, te, target, results[-1]))
         run("adversarial validation", lambda: adversarial_validation(tr, te, columns=features))
     if _is_classification(tr, target) and features:
         run("label issues", lambda: _label_step(tr, target, features))
@@ -170,6 +179,21 @@ def health_report(
         "time": time,
     }
     return HealthReport(results, meta, tr, te, timings)
+
+
+def _new_labels(tr: Table, te: Table, target: str, drift_result: CheckResult) -> CheckResult:
+    """Test classes the training data never shows: the model cannot predict them. Replaces
+    drift's generic "new categories" finding for the target, so it is said once, as high."""
+    from toolkit.checks._frames import aligned_codes
+    from toolkit.checks.drift import new_categories
+
+    drift_result.findings[:] = [
+        f
+        for f in drift_result.findings
+        if not (f.check == "new_categories" and f.columns == [target])
+    ]
+    finding = new_categories(target, *aligned_codes(tr, te, target), is_target=True)
+    return CheckResult("new_labels", [finding] if finding else [])
 
 
 def _is_classification(tr: Table, target: str) -> bool:
