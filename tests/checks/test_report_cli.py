@@ -172,3 +172,19 @@ def test_unseen_categories_and_classes_in_test_are_named(clean_split, as_polars)
     assert label.severity == "high" and label.columns == ["y"] and "'7'" in label.message
     assert label.evidence["rows"] == 5
     assert [f.columns for f in report.findings if f.check == "new_categories"] == [["city"]]
+
+
+def test_test_set_precision_is_stated(clean_split):
+    """'Is the test set trustworthy?': the report says how precisely it can measure a model."""
+    train, test = clean_split
+    train, test = train.drop(columns="patient"), test.drop(columns="patient")
+    small = health_report(train, test.iloc[:100], target="y")
+    [size] = [f for f in small.findings if f.check == "test_size"]
+    assert size.evidence["rows"] == 100 and size.severity == "medium"
+    # 1.96 * sqrt(0.9 * 0.1 / 100) = 5.9 points
+    assert abs(size.evidence["accuracy_ci_points_at_90"] - 5.88) < 0.01
+    rare = test[test.y == test.y.iloc[0]].iloc[:10]
+    rare_report = health_report(
+        train, pd.concat([test[test.y != rare.y.iloc[0]], rare]), target="y"
+    )
+    assert any("fewer than 30 test rows" in f.message for f in rare_report.findings)

@@ -261,7 +261,47 @@ def data_quality(tr: Table, te: Table | None, target: str) -> CheckResult:
                     {"share": dict(zip(labels.tolist(), share.tolist(), strict=True))},
                 )
             )
+    if te is not None and _is_classification(tr, target) and target in te.columns:
+        findings += _test_size(te, target)
     return CheckResult("data_quality", findings, summary)
+
+
+def _test_size(te: Table, target: str) -> list[Finding]:
+    """How precisely the test set can measure a model: the 95% interval of an accuracy
+    (normal approximation) and of each class's recall, which rests on that class's test rows.
+    """
+    labels, counts = _value_counts(te, target)
+    n = int(counts.sum())
+    if n == 0:
+        return []
+    findings = []
+    at90, at50 = (100 * 1.96 * np.sqrt(p * (1 - p) / n) for p in (0.9, 0.5))
+    if at90 > 2:
+        findings.append(
+            Finding(
+                "medium" if at90 > 5 else "low",
+                "test_size",
+                [target],
+                f"test has {n:,} rows: an accuracy near 90% is known only to ±{at90:.1f} points "
+                f"(95% interval; ±{at50:.1f} near 50%); smaller differences between models are "
+                "noise, so compare them with paired_bootstrap",
+                {"rows": n, "accuracy_ci_points_at_90": at90, "accuracy_ci_points_at_50": at50},
+            )
+        )
+    few = [(str(label), int(c)) for label, c in zip(labels, counts, strict=True) if c < 30]
+    if few:
+        shown = ", ".join(f"'{label}' ({c} rows)" for label, c in few[:5])
+        findings.append(
+            Finding(
+                "medium",
+                "test_size",
+                [target],
+                f"classes with fewer than 30 test rows: {shown}; their recall and precision "
+                "move by several points per row",
+                {"classes": dict(few)},
+            )
+        )
+    return findings
 
 
 def _value_range(table: Table, column: str) -> tuple[float | None, float | None]:
