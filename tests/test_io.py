@@ -39,3 +39,17 @@ def test_failed_write_leaves_original(tmp_path: Path, monkeypatch: pytest.Monkey
         _io.atomic_write_text(target, "partial")
     assert target.read_text() == "precious"
     assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
+
+
+def test_write_failure_is_one_toolkit_error_naming_the_target(tmp_path) -> None:
+    from toolkit._io import atomic_write_bytes
+    from toolkit.errors import FileWriteError, ToolkitError
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    target = blocker / "out.html"  # its "folder" is a file
+    with pytest.raises(FileWriteError) as exc:
+        atomic_write_bytes(target, b"data")
+    assert isinstance(exc.value, ToolkitError) and isinstance(exc.value, OSError)
+    assert str(exc.value).startswith(f"{target}: cannot write")
+    assert blocker.read_text() == "x" and sorted(p.name for p in tmp_path.iterdir()) == ["file"]

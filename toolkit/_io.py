@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import os
 
+from toolkit.errors import FileWriteError
+
 # Only os: pre-commit hooks write through here, and tempfile (random, shutil), pathlib and
 # contextlib together add ~25 ms to every hook start on a slow machine. The temporary name
 # is made unique the way mkstemp does it: O_CREAT | O_EXCL, retried on a clash.
@@ -40,9 +42,12 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     target = os.fspath(path)
     try:
         mode: int | None = os.stat(target).st_mode & 0o7777
-    except FileNotFoundError:
+    except OSError:  # no such file yet (or no such folder: creating the temporary file says so)
         mode = None
-    fd, tmp_name = _create_temporary(target)
+    try:
+        fd, tmp_name = _create_temporary(target)
+    except OSError as exc:
+        raise _write_error(target, exc) from None
     try:
         try:
             view = memoryview(data)
@@ -58,12 +63,19 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
             mode = 0o666 & ~umask
         os.chmod(tmp_name, mode)
         os.replace(tmp_name, target)
-    except BaseException:
+    except BaseException as exc:
         import contextlib  # the failure path only
 
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
+        if isinstance(exc, OSError):
+            raise _write_error(target, exc) from None
         raise
+
+
+def _write_error(target: str, exc: OSError) -> FileWriteError:
+    """One line naming the file the user asked for, not the temporary file."""
+    return FileWriteError(f"{target}: cannot write ({exc.strerror or exc}); nothing written")
 
 
 def atomic_write_text(

@@ -26,3 +26,8 @@ class UsageError(ToolkitError, ValueError):
 
 class InvalidNotebookError(ToolkitError):
     """A file is not a notebook the toolkit can read (bad JSON, wrong structure, nbformat)."""
+
+
+class FileWriteError(ToolkitError, OSError):
+    """A file could not be written (no such folder, no permission, disk full); the target is
+    left as it was. Also an ``OSError``, for callers that treat write failures that way."""

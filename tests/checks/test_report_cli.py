@@ -104,6 +104,8 @@ def test_cli_high_finding_exits_1(csvs):
         (["{d}/empty.csv", "--target", "y"], 1, "empty.csv"),
         (["{d}/train.csv", "--test", "{d}/other.csv", "--target", "y"], 2, "test: columns"),
         (["{d}/notes.xlsx", "--target", "y"], 2, "unknown format"),
+        (["{d}/train.csv", "--target", "y", "--html", "{d}/train.csv/r.html"], 2, "--html"),
+        (["{d}/train.csv", "--target", "y", "--html", "{d}"], 2, "is a folder"),
     ],
 )
 def test_cli_bad_input_one_line(csvs, capsys, args, code, needle):
@@ -188,3 +190,13 @@ def test_test_set_precision_is_stated(clean_split):
         train, pd.concat([test[test.y != rare.y.iloc[0]], rare]), target="y"
     )
     assert any("fewer than 30 test rows" in f.message for f in rare_report.findings)
+
+
+def test_cli_creates_the_output_folder(csvs):
+    out = csvs / "reports" / "2026" / "health.html"
+    res = CliRunner().invoke(
+        cli,
+        ["check", "data", str(csvs / "train.csv"), "--target", "y", "--html", str(out), "-q"],
+    )
+    assert res.exit_code == 0, res.output
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")

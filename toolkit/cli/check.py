@@ -77,6 +77,8 @@ def data(
     from toolkit.checks.report import STEPS, health_report
     from toolkit.cli._common import dumps_json, is_interactive
 
+    for option, out in (("--html", html_out), ("--json-out", json_out)):
+        _prepare_output(option, out)
     train_df = read_frame(train, "TRAIN")
     test_df = read_frame(test, "--test") if test is not None else None
     if target not in train_df.columns:
@@ -116,3 +118,16 @@ def data(
             click.echo(f"report: {html_out}")
     if report.has_high:
         ctx.exit(1)
+
+
+def _prepare_output(option: str, path: Path | None) -> None:
+    """Create the output's folder before the work starts, so a bad path fails in a second
+    with one line instead of after the whole report."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise UsageError(f"{option} {path}: is a folder; give a file name")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{option} {path}: cannot create its folder ({exc.strerror})") from None

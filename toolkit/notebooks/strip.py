@@ -357,8 +357,12 @@ def strip_file(
         return StripResult(path)
     if not check:
         from toolkit._io import atomic_write_bytes
+        from toolkit.errors import FileWriteError
 
-        atomic_write_bytes(path, stripped)
+        try:
+            atomic_write_bytes(path, stripped)
+        except FileWriteError as exc:
+            return StripResult(path, error=str(exc))
     return StripResult(path, changed=True, cleared_cells=cleared)
 
 
