@@ -102,3 +102,21 @@ def test_json_helper_keeps_cjk_readable() -> None:
 
     assert json.loads(dumps_json({"标题": "中文"})) == {"标题": "中文"}
     assert "中文" in dumps_json({"x": "中文"})
+
+
+def test_file_system_errors_are_one_line_not_a_traceback(tmp_path, capsys) -> None:
+    """A file where a folder should be: the environment, not a bug."""
+    from toolkit.cli.main import main
+
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("x")
+    for argv in (
+        ["snippet", "add", "cv/nms", "--to", str(blocker / "sub")],
+        ["new", "ml-project", "--no-input", "-o", str(blocker)],
+    ):
+        with pytest.raises(SystemExit) as exc:
+            main(argv)
+        err = capsys.readouterr().err.strip()
+        assert exc.value.code == 1 and len(err.splitlines()) == 1, err
+        assert err.startswith("toolkit: error: ") and "Traceback" not in err
+    assert blocker.read_text() == "x"

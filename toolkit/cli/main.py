@@ -85,6 +85,12 @@ def main(argv: list[str] | None = None) -> Any:
     except ToolkitError as exc:
         click.echo(f"toolkit: error: {exc}", err=True)
         sys.exit(exc.exit_code)
+    except OSError as exc:
+        # A file the user named cannot be read or written (a file where a folder should be,
+        # no permission, disk full): the environment, not a bug, so one line and exit 1.
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"toolkit: error: {where}{exc.strerror or exc}", err=True)
+        sys.exit(1)
     except KeyboardInterrupt:
         click.echo("toolkit: interrupted", err=True)
         sys.exit(130)
