@@ -169,6 +169,8 @@ def test_duplicate_keys_are_left_to_the_reference() -> None:
         (b'{"cells": [], "nbformat": 3}', "unsupported nbformat"),
         (b'{"cells": [1], "metadata": {}, "nbformat": 4}', "malformed notebook"),
         (b"\xff\xfe", "not UTF-8"),
+        (b"", "empty file"),
+        (b"  \n", "empty file"),
     ],
 )
 def test_invalid_files_are_reported_and_untouched(

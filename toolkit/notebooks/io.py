@@ -113,6 +113,8 @@ def parse_json(text: str, name: str) -> Any:
     """
     from toolkit.notebooks.jsonspans import NotSpliceable, scan_value, skip_whitespace
 
+    if not text.strip():
+        raise InvalidNotebookError(f"{name}: empty file, not a notebook")
     try:
         value, end = scan_value(text, skip_whitespace(text, 0))
         if text[end:].strip(" \t\n\r"):
