@@ -200,3 +200,32 @@ def test_cli_creates_the_output_folder(csvs):
     )
     assert res.exit_code == 0, res.output
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_timestamps_are_not_called_identifiers():
+    n = 500
+    frame = pd.DataFrame(
+        {
+            "when": pd.date_range("2024-01-01", periods=n, freq="h"),
+            "row_id": np.arange(n),
+            "x": np.random.default_rng(0).normal(size=n),
+            "y": np.arange(n) % 2,
+        }
+    )
+    report = health_report(frame, target="y")
+    flagged = {c for f in report.findings if f.check == "id_like" for c in f.columns}
+    assert flagged == {"row_id"}
+
+
+def test_polars_object_columns_are_refused_in_one_line():
+    import polars as pl
+
+    from toolkit.preprocessing import make_preprocessor
+
+    frame = pl.DataFrame({"a": [1.0, 2.0] * 20, "y": [0, 1] * 20}).with_columns(
+        pl.Series("o", np.array([None, 1.0] * 20, dtype=object))
+    )
+    with pytest.raises(UsageError, match="column 'o' holds Python objects"):
+        health_report(frame, target="y")
+    with pytest.raises(UsageError, match="column 'o' holds Python objects"):
+        make_preprocessor(frame, target="y")

@@ -40,6 +40,8 @@ class Table:
     n_rows: int
     infinite: dict[str, int]
     categories: dict[str, np.ndarray[Any, Any]] = field(default_factory=dict)
+    # Date/time columns (numeric seconds in ``columns``): unique by nature, never an ID.
+    temporal: set[str] = field(default_factory=set)
     # Results that several checks need (target kind, ID-like columns) are computed once.
     memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -64,12 +66,16 @@ def to_table(frame: Any, name: str) -> Table:
         ) from exc
     if df.shape[1] == 0:
         raise UsageError(f"{name}: the frame has no columns")
+    from toolkit.preprocessing.frames import reject_object_columns
+
+    reject_object_columns(df, name)
     if df.shape[0] == 0:
         raise UsageError(f"{name}: the frame has no rows")
     columns: dict[str, np.ndarray[Any, Any]] = {}
     kinds: dict[str, str] = {}
     infinite: dict[str, int] = {}
     categories: dict[str, np.ndarray[Any, Any]] = {}
+    temporal: set[str] = set()
     for col in df.columns:
         series = df[col]
         dtype = series.dtype
@@ -96,10 +102,11 @@ def to_table(frame: Any, name: str) -> Table:
             values[np.isnat(as_ns)] = np.nan
             columns[col] = values
             kinds[col] = "numeric"
+            temporal.add(col)
         else:
             columns[col], categories[col] = _dictionary_codes(series.cast(nw.String).to_arrow())
             kinds[col] = "categorical"
-    return Table(name, columns, kinds, int(df.shape[0]), infinite, categories)
+    return Table(name, columns, kinds, int(df.shape[0]), infinite, categories, temporal)
 
 
 def require_column(table: Table, column: str | None, argument: str) -> None:

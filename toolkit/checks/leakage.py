@@ -119,7 +119,7 @@ def id_like_columns(
         return found
     rows = sample_rows(table.n_rows, _SAMPLE)
     for col, values in table.columns.items():
-        if col in exclude:
+        if col in exclude or col in table.temporal:  # timestamps are unique without being IDs
             continue
         v = values[rows]
         v = v[~missing_mask(v)]

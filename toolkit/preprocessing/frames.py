@@ -44,6 +44,17 @@ _NON_WORD = re.compile(r"[^\w]+")
 _UNDERSCORES = re.compile(r"_+")
 
 
+def reject_object_columns(frame: nw.DataFrame[Any], argname: str = "df") -> None:
+    """Raise a UsageError naming the first column that holds Python objects (polars' Object
+    dtype): its values have no type to count, compare or encode them by."""
+    for name, dtype in frame.schema.items():
+        if dtype == nw.Object and frame.implementation.is_polars():
+            raise UsageError(
+                f"{argname}: column {name!r} holds Python objects (polars Object dtype); cast it "
+                f"first, e.g. pl.col({name!r}).cast(pl.Float64) or .cast(pl.String)"
+            )
+
+
 def _to_frame(df: Any, argname: str = "df") -> nw.DataFrame[Any]:
     """Wrap a pandas/polars frame; raise a UsageError naming ``argname`` for anything else."""
     try:

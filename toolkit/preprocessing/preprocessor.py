@@ -19,7 +19,7 @@ from typing import Any, Literal
 import narwhals as nw
 
 from toolkit.errors import UsageError
-from toolkit.preprocessing.frames import _missing_mask, _to_frame
+from toolkit.preprocessing.frames import _missing_mask, _to_frame, reject_object_columns
 from toolkit.preprocessing.splits import _is_classification
 
 __all__ = ["make_preprocessor"]
@@ -92,6 +92,7 @@ def make_preprocessor(
     from toolkit.preprocessing.datetimes import DatetimeFeatures
 
     frame = _to_frame(df)
+    reject_object_columns(frame)
     if len(frame) == 0 or not frame.columns:
         raise UsageError("df: is empty; make_preprocessor needs rows and columns to read dtypes")
     if target is not None and target not in frame.columns:
