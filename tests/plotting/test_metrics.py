@@ -261,3 +261,17 @@ def test_learning_and_validation_curves(png):
     best = k[np.argmax(test.mean(axis=1))]
     assert f"best k={best:.3g}" in ax.get_legend().get_texts()[2].get_text()
     png(ax)
+
+
+def test_feature_importance_from_a_dict_and_single_class_curves_say_so() -> None:
+    import numpy as np
+    import pytest
+
+    from toolkit.plotting import feature_importance, roc
+
+    ax = feature_importance({"年龄": 0.2, "收入": 0.7})
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["收入", "年龄"]
+    with pytest.raises(ValueError, match="importances: contains 1 NaN"):
+        feature_importance({"a": 0.5, "b": float("nan")})
+    with pytest.raises(ValueError, match="single class"):
+        roc(np.zeros(20), np.linspace(0, 1, 20))

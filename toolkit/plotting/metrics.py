@@ -154,6 +154,11 @@ def _scores_and_classes(
     if scores.ndim == 2 and scores.shape[1] == 1:
         scores = scores[:, 0]
     cls = np.asarray(classes) if classes is not None else np.unique(yt)
+    if cls.size < 2:
+        raise ValueError(
+            f"y_true: has a single class ({cls[0] if cls.size else 'none'}); a curve needs "
+            "examples of at least two classes"
+        )
     if scores.ndim == 2:
         if scores.shape[1] == 2 and cls.size <= 2:
             scores = scores[:, 1]
@@ -712,7 +717,8 @@ def feature_importance(
 
     ``importances`` may be 1-D (with optional ``std``), a 2-D array (features x repeats, as in
     ``permutation_importance(...).importances``), the ``permutation_importance`` result itself,
-    or a pandas Series (index = names). Only the ``top`` features are shown.
+    a pandas Series (index = names) or a ``{name: importance}`` dict. Only the ``top`` features
+    are shown.
 
     >>> ax = feature_importance([0.1, 0.5], ["a", "b"])
     >>> [t.get_text() for t in ax.get_yticklabels()]
@@ -721,6 +727,9 @@ def feature_importance(
     if hasattr(importances, "importances_mean"):  # sklearn Bunch from permutation_importance
         std = importances.importances_std if std is None else std
         importances = importances.importances_mean
+    elif isinstance(importances, Mapping):  # {name: importance} (a Bunch is a dict too)
+        names = list(map(str, importances)) if names is None else names
+        importances = [importances[key] for key in importances]
     if names is None and hasattr(importances, "index"):
         names = [str(i) for i in importances.index]
     raw = np.asarray(importances.to_numpy() if hasattr(importances, "to_numpy") else importances)
