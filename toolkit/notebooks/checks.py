@@ -12,6 +12,8 @@ Example:
 
 from __future__ import annotations
 
+from toolkit._record import Record
+
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the hooks import this; typing costs ~10 ms
 if TYPE_CHECKING:
     from typing import Any
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
     from toolkit.notebooks.io import Notebook
 
 
-class CellProblem:
+class CellProblem(Record):
     """A problem in one cell; ``cell`` is 1-based, as people count cells.
 
     A plain class: NamedTuple and dataclass import typing or inspect, more than a hook's work.
@@ -29,18 +31,6 @@ class CellProblem:
 
     def __init__(self, cell: int, message: str, first_line: str = "") -> None:
         self.cell, self.message, self.first_line = cell, message, first_line
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, CellProblem) and (
-            (self.cell, self.message, self.first_line)
-            == (other.cell, other.message, other.first_line)
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.cell, self.message, self.first_line))
-
-    def __repr__(self) -> str:
-        return f"CellProblem({self.cell!r}, {self.message!r}, {self.first_line!r})"
 
 
 def _first_line(cell: dict[str, Any]) -> str:

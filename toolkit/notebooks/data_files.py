@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import os
 
+from toolkit._record import Record
+
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the hook imports this; typing costs ~10 ms
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -47,16 +49,13 @@ WHERE_THEY_BELONG = (
 )
 
 
-class Violation:
+class Violation(Record):
     """A file that must not be committed (``path`` as given), its size in bytes, and why."""
 
     __slots__ = ("path", "reason", "size")
 
     def __init__(self, path: str | os.PathLike[str], size: int, reason: str) -> None:
         self.path, self.size, self.reason = path, size, reason
-
-    def __repr__(self) -> str:
-        return f"Violation({self.path!r}, {self.size!r}, {self.reason!r})"
 
 
 def _suffix(path: str | os.PathLike[str]) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 
+from toolkit._record import Record
 from toolkit.errors import InvalidNotebookError
 
 # Lean imports: the notebook hooks load this module on every start, and typing, pathlib,
@@ -34,7 +35,7 @@ _ESCAPED_NON_ASCII = (
 )
 
 
-class JsonStyle:
+class JsonStyle(Record):
     """How a notebook file was written, so a rewrite looks the same."""
 
     __slots__ = ("ensure_ascii", "indent", "newline", "separators", "trailing_newline")
@@ -49,19 +50,6 @@ class JsonStyle:
     ) -> None:
         self.indent, self.ensure_ascii, self.newline = indent, ensure_ascii, newline
         self.trailing_newline, self.separators = trailing_newline, separators
-
-    def _fields(self) -> tuple[object, ...]:
-        return tuple(getattr(self, name) for name in self.__slots__)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, JsonStyle) and self._fields() == other._fields()
-
-    def __hash__(self) -> int:
-        return hash(self._fields())
-
-    def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
-        return f"JsonStyle({fields})"
 
 
 def detect_style(text: str) -> JsonStyle:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 
+from toolkit._record import Record
 from toolkit.errors import InvalidNotebookError
 
 # Only the standard library's lightest modules here: this is the hook's hot path, and typing,
@@ -46,7 +47,7 @@ DEFAULT_EXTRA_KEYS = (
 )
 
 
-class StripOptions:
+class StripOptions(Record):
     """What to remove. The defaults are nbstripout's, except that cell ids are kept.
 
     A plain class rather than a dataclass or NamedTuple: those import modules (inspect,
@@ -84,19 +85,6 @@ class StripOptions:
         self.drop_tagged_cells = tuple(drop_tagged_cells)
         self.strip_init_cells = strip_init_cells
 
-    def _fields(self) -> tuple[object, ...]:
-        return tuple(getattr(self, name) for name in self.__slots__)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, StripOptions) and self._fields() == other._fields()
-
-    def __hash__(self) -> int:
-        return hash(self._fields())
-
-    def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
-        return f"StripOptions({fields})"
-
     def volatile_keys(self) -> list[str]:
         """Default plus extra keys, minus the ones the user keeps (``--keep-metadata``)."""
         keys = [*DEFAULT_EXTRA_KEYS, *self.extra_keys]
@@ -105,7 +93,7 @@ class StripOptions:
         return [key for key in keys if key not in kept]
 
 
-class StripResult:
+class StripResult(Record):
     """What happened to one file: ``changed`` (or would change, with check), or an ``error``;
     ``cleared_cells`` counts the cells whose outputs were removed."""
 
@@ -127,12 +115,6 @@ class StripResult:
         n = self.cleared_cells
         detail = f"outputs of {n} cell{'s' if n != 1 else ''}" if n else "counts/metadata only"
         return f"{verb} {os.fspath(self.path)} ({detail})"
-
-    def __repr__(self) -> str:
-        return (
-            f"StripResult(path={self.path!r}, changed={self.changed!r}, "
-            f"error={self.error!r}, cleared_cells={self.cleared_cells!r})"
-        )
 
 
 def without_key_path(container: Any, dotted: str) -> Any:
