@@ -272,3 +272,25 @@ def test_hook_run_on_file_names_imports_nothing_heavy(tmp_path: Path, module: st
     )
     loaded = set(result.stdout.split())
     assert loaded & HEAVY_FOR_A_HOOK == set(), result.stdout
+
+
+@pytest.mark.parametrize(
+    ("script", "expected"),
+    [
+        ("toolkit-strip-notebook", "stripped"),
+        ("toolkit-check-notebook-order", "cell 2"),
+        ("toolkit-check-notebook-errors", "error output"),
+    ],
+)
+def test_console_scripts_exit_fast_with_status_and_messages(
+    tmp_path: Path, script: str, expected: str
+) -> None:
+    """The scripts skip interpreter teardown (os._exit): status and stderr must survive it."""
+    executable = Path(sys.executable).parent / script
+    if not executable.exists():
+        pytest.skip(f"{script} not installed in this environment")
+    path = write(tmp_path / "nb.ipynb", notebook([2, 1], error=True))
+    result = subprocess.run([str(executable), str(path)], capture_output=True, text=True)
+    assert result.returncode == 1 and expected in result.stderr, result.stderr
+    if script == "toolkit-strip-notebook":
+        assert json.loads(path.read_text(encoding="utf-8"))["cells"][0]["outputs"] == []

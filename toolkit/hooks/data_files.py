@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from toolkit.hooks._args import file_names_only
-from toolkit.hooks._report import problem
+from toolkit.hooks._report import exit_now, problem
 from toolkit.notebooks.data_files import (
     DATA_EXTENSIONS,
     DEFAULT_DATA_LIMIT_KB,
@@ -55,6 +55,11 @@ def main(argv: list[str] | None = None) -> int:
     for violation in violations:
         problem(f"{violation.path} ({violation.size // 1024} KB): {violation.reason}")
     return 1 if violations else 0
+
+
+def run() -> None:
+    """Console-script entry point: :func:`main` on ``sys.argv``, then a fast exit."""
+    exit_now(main())
 
 
 if __name__ == "__main__":

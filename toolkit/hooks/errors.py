@@ -6,6 +6,7 @@ import sys
 
 from toolkit.hooks._args import file_names_only
 from toolkit.hooks._notebook_check import run_check
+from toolkit.hooks._report import exit_now
 from toolkit.notebooks.checks import error_output_problems
 
 
@@ -19,6 +20,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.add_argument("paths", nargs="*", metavar="NOTEBOOK")
         argv = parser.parse_args(argv).paths
     return run_check(argv, error_output_problems)
+
+
+def run() -> None:
+    """Console-script entry point: :func:`main` on ``sys.argv``, then a fast exit."""
+    exit_now(main())
 
 
 if __name__ == "__main__":

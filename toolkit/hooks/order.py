@@ -6,6 +6,7 @@ import sys
 
 from toolkit.hooks._args import file_names_only
 from toolkit.hooks._notebook_check import run_check
+from toolkit.hooks._report import exit_now
 from toolkit.notebooks.checks import execution_order_problems
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: typing costs a hook start ~10 ms
@@ -36,6 +37,11 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     return run_check(argv, check)
+
+
+def run() -> None:
+    """Console-script entry point: :func:`main` on ``sys.argv``, then a fast exit."""
+    exit_now(main())
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from toolkit.hooks._args import file_names_only
-from toolkit.hooks._report import problem
+from toolkit.hooks._report import exit_now, problem
 from toolkit.notebooks.strip import StripOptions, strip_files
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: typing costs this hook's start ~10 ms
@@ -90,6 +90,11 @@ def main(argv: list[str] | None = None) -> int:
             problem(result.message(check))
             status = 1
     return status
+
+
+def run() -> None:
+    """Console-script entry point: :func:`main` on ``sys.argv``, then a fast exit."""
+    exit_now(main())
 
 
 if __name__ == "__main__":
