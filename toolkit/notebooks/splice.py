@@ -103,8 +103,9 @@ def edit_cell(text: str, start: int, end: int, old: dict[str, Any], new: dict[st
     if len(new) != len(old):
         members, _ = object_members(text, start)
         return edit_object(text, start, end, members, old, new)
+    keys = list(old)
     pieces, position = [], start
-    for key, before in old.items():
+    for index, (key, before) in enumerate(old.items()):
         after = new[key]
         if after is before or after == before:
             continue
@@ -112,18 +113,42 @@ def edit_cell(text: str, start: int, end: int, old: dict[str, Any], new: dict[st
         if found < 0:
             raise NotSpliceable(f"member {key!r} not found in the cell text")
         value_start = skip_whitespace(text, found + len(key) + 3)
-        value, value_end = scan_value(text, value_start)
-        if value != before:
-            raise NotSpliceable(f"member {key!r} found in the wrong place")
         if isinstance(before, dict) and isinstance(after, dict):
-            inner, _ = object_members(text, value_start)
+            inner, value_end = object_members(text, value_start)
             replacement = edit_object(text, value_start, value_end, inner, before, after)
+        elif isinstance(before, list):
+            # Outputs, the bulk of a notebook, are replaced whole: only their end is needed,
+            # where the next member begins (or the cell closes). Not parsing them a second
+            # time halves the work on them.
+            following = keys[index + 1] if index + 1 < len(keys) else None
+            value_end = _value_end(text, value_start, end, following)
+            replacement = _literal(before, after)
         else:
+            value, value_end = scan_value(text, value_start)
+            if value != before:
+                raise NotSpliceable(f"member {key!r} found in the wrong place")
             replacement = _literal(before, after)
         pieces += [text[position:value_start], replacement]
         position = value_end
     pieces.append(text[position:end])
     return "".join(pieces)
+
+
+def _value_end(text: str, value_start: int, cell_end: int, following: str | None) -> int:
+    """End of the member value starting at ``value_start``: before the comma in front of the
+    ``following`` member's key (its last occurrence in the cell: nothing after it can hold
+    one), or before the cell's closing brace. A wrong guess fails the caller's parse-back."""
+    if following is None:
+        stop = cell_end - 1  # the closing brace
+    else:
+        stop = text.rfind(f'"{following}":', value_start, cell_end) - 1
+        while stop > value_start and text[stop] in " \t\n\r":
+            stop -= 1
+        if stop <= value_start or text[stop] != ",":
+            raise NotSpliceable(f"no separator before member {following!r}")
+    while stop > value_start and text[stop - 1] in " \t\n\r":
+        stop -= 1
+    return stop
 
 
 def _verified(piece: str, expected: object) -> str:
