@@ -236,6 +236,22 @@ def test_invalid_notebook_named_others_processed(tmp_path: Path) -> None:
     assert "not executed" in page
 
 
+def test_schema_slip_nbconvert_rejects_is_one_line_before_any_work(tmp_path: Path) -> None:
+    """A kernelspec without display_name passes nbformat.reads but fails nbconvert's
+    exporter: it must be named up front, not as a traceback after executing."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("print('你好')")]
+    nb.metadata["kernelspec"] = {"name": "python3"}
+    path = tmp_path / "数据分析.ipynb"
+    path.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+    before = path.read_bytes()
+    res = _run(["report", str(path), "-o", str(tmp_path / "out")])
+    assert res.exit_code == 1
+    lines = [line for line in res.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "metadata.kernelspec" in lines[0] and "display_name" in lines[0]
+    assert "Traceback" not in res.stderr and path.read_bytes() == before
+
+
 def test_markdown_format_writes_figures_beside(tmp_path: Path) -> None:
     nb = nbformat.v4.new_notebook()
     nb.cells = [

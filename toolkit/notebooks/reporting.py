@@ -208,7 +208,21 @@ def _read(source: Path) -> NotebookNode:
         cell.setdefault("metadata", {})
         if cell.cell_type == "code":
             cell.setdefault("outputs", [])
+    _check_renderable(nb, source)
     return cast(NotebookNode, nb)
+
+
+def _check_renderable(nb: NotebookNode, source: Path) -> None:
+    """Fail now, in one line, on what nbconvert's exporter would reject after the work (its
+    validation, which tolerates extra properties): say which field and how to repair it."""
+    try:
+        nbformat.validate(nb, relax_add_props=True)
+    except nbformat.ValidationError as exc:
+        where = ".".join(str(part) for part in exc.path) or "the notebook"
+        raise InvalidNotebookError(
+            f"{source}: not a valid notebook ({where}: {exc.message}); re-save it in Jupyter "
+            "or fix that field"
+        ) from None
 
 
 def _require_python(nb: NotebookNode, source: Path) -> None:
