@@ -229,3 +229,21 @@ def test_polars_object_columns_are_refused_in_one_line():
         health_report(frame, target="y")
     with pytest.raises(UsageError, match="column 'o' holds Python objects"):
         make_preprocessor(frame, target="y")
+
+
+def test_nested_polars_columns_are_checked_by_their_printed_form():
+    import polars as pl
+
+    n = 200
+    rng = np.random.default_rng(0)
+    frame = pl.DataFrame(
+        {
+            "x": rng.normal(size=n),
+            "tags": [["a", "b"]] * n,
+            "meta": [{"k": 1}] * n,
+            "y": rng.integers(0, 2, n),
+        }
+    )
+    report = health_report(frame[:150], frame[150:], target="y")
+    constant = {c for f in report.findings if f.check == "constant_column" for c in f.columns}
+    assert {"tags", "meta"} <= constant

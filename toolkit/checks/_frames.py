@@ -104,7 +104,16 @@ def to_table(frame: Any, name: str) -> Table:
             kinds[col] = "numeric"
             temporal.add(col)
         else:
-            columns[col], categories[col] = _dictionary_codes(series.cast(nw.String).to_arrow())
+            if dtype.is_nested():
+                # Lists, structs and arrays have no string cast: their printed form stands in
+                # as the category, so duplicates and drift still see them (rare; per-row Python).
+                import pyarrow as pa
+
+                printed = [None if v is None else str(v) for v in series.to_list()]
+                arrow: Any = pa.array(printed, type=pa.string())
+            else:
+                arrow = series.cast(nw.String).to_arrow()
+            columns[col], categories[col] = _dictionary_codes(arrow)
             kinds[col] = "categorical"
     return Table(name, columns, kinds, int(df.shape[0]), infinite, categories, temporal)
 
