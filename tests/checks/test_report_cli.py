@@ -247,3 +247,20 @@ def test_nested_polars_columns_are_checked_by_their_printed_form():
     report = health_report(frame[:150], frame[150:], target="y")
     constant = {c for f in report.findings if f.check == "constant_column" for c in f.columns}
     assert {"tags", "meta"} <= constant
+
+
+def test_cli_reads_gbk_csv_from_excel_on_a_chinese_system(tmp_path):
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "城市": rng.choice(["北京", "上海"], 300),
+            "收入": rng.normal(size=300),
+            "标签": rng.integers(0, 2, 300),
+        }
+    )
+    path = tmp_path / "训练.csv"
+    frame.to_csv(path, index=False, encoding="gbk")
+    res = CliRunner().invoke(cli, ["check", "data", str(path), "--target", "标签", "-q", "--json"])
+    assert res.exit_code == 0, res.output
+    assert "GB18030" in res.stderr
+    assert json.loads(res.stdout)["meta"]["train_rows"] == 300

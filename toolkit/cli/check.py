@@ -30,12 +30,7 @@ def read_frame(path: Path, argument: str) -> Any:
         if suffix in {".parquet", ".pq"}:
             frame = pl.read_parquet(path)
         elif suffix in {".csv", ".txt", ".tsv"}:
-            frame = pl.read_csv(
-                path,
-                separator="\t" if suffix == ".tsv" else ",",
-                infer_schema_length=10_000,
-                try_parse_dates=True,
-            )
+            frame = _read_text_table(path, "\t" if suffix == ".tsv" else ",")
         else:
             raise UsageError(f"{argument} {path}: unknown format; use .csv, .tsv or .parquet")
     except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError) as exc:
@@ -44,6 +39,31 @@ def read_frame(path: Path, argument: str) -> Any:
     if frame.height == 0 or frame.width == 0:
         raise ToolkitError(f"{path}: no data rows")
     return frame
+
+
+def _read_text_table(path: Path, separator: str) -> Any:
+    """CSV/TSV as UTF-8, or, when that fails, as GB18030: what Excel on a Chinese system
+    writes (a superset of GBK). The bytes must decode strictly, so nothing is guessed."""
+    import polars as pl
+
+    options: dict[str, Any] = {
+        "separator": separator,
+        "infer_schema_length": 10_000,
+        "try_parse_dates": True,
+    }
+    try:
+        return pl.read_csv(path, **options)
+    except pl.exceptions.ComputeError as exc:
+        if "utf-8" not in str(exc).lower() and "utf8" not in str(exc).lower():
+            raise
+        try:
+            text = path.read_bytes().decode("gb18030")
+        except UnicodeDecodeError:
+            raise ToolkitError(
+                f"{path}: cannot read (neither UTF-8 nor GB18030/GBK text); save it as UTF-8"
+            ) from None
+        click.echo(f"note: {path} is not UTF-8; read it as GB18030 (GBK)", err=True)
+        return pl.read_csv(text.encode("utf-8"), **options)
 
 
 @check.command("data")
