@@ -45,18 +45,12 @@ from toolkit.notebooks.strip import (
     drop_cell,
     strip_cell,
     volatile_paths,
-    without_key_path,
+    without_key_paths,
 )
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs a hook start ~10 ms
 if TYPE_CHECKING:
     from typing import Any
-
-
-def _parse_cells(text: str, index: int) -> tuple[object, int]:
-    """The cells array as items with positions; each cell is parsed whole by the C scanner."""
-    items, end = array_items(text, index)
-    return items, end
 
 
 def _literal(old: object, new: object) -> str:
@@ -160,7 +154,8 @@ def _verified(piece: str, expected: object) -> str:
 
 def _top_level(text: str) -> tuple[int, list[Member], int, dict[str, Any]]:
     start = skip_whitespace(text, 0)
-    members, end = object_members(text, start, {"cells": _parse_cells}.get)
+    # The cells as items with positions, each cell parsed whole by the C scanner.
+    members, end = object_members(text, start, {"cells": array_items}.get)
     if text[end:].strip(" \t\n\r"):
         raise NotSpliceable("extra data after the notebook object")
     top = {member.key: member.value for member in members}
@@ -220,9 +215,7 @@ def splice_strip(text: str, options: StripOptions = StripOptions()) -> tuple[str
                 if cells_text is not None:
                     values[index] = cells_text
             elif member.key == "metadata":
-                stripped: Any = top
-                for path in notebook_paths:
-                    stripped = without_key_path(stripped, f"metadata.{path}")
+                stripped: Any = without_key_paths(top, notebook_paths)
                 if stripped["metadata"] != top["metadata"]:
                     inner, inner_end = object_members(text, member.value_start)
                     piece = edit_object(
