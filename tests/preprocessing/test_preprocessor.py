@@ -41,7 +41,9 @@ def _frame(n: int = 600, seed: int = 0) -> pd.DataFrame:
 
 
 def _estimators(pre: Any) -> dict[str, Any]:
-    return {name: est for name, est, _ in pre.transformers}
+    """Each block's encoder: the last step when the block is a pipeline (the categorical
+    blocks first turn pd.NA into NaN)."""
+    return {name: est[-1] if hasattr(est, "steps") else est for name, est, _ in pre.transformers}
 
 
 def _blocks(pre: Any) -> dict[str, list[str]]:
@@ -114,3 +116,30 @@ def test_preprocessor_errors() -> None:
         make_preprocessor(pd.DataFrame({"c": [1, 1], "e": [np.nan, np.nan]}))
     with pytest.raises(UsageError, match="df: expected a pandas or polars"):
         make_preprocessor(np.zeros((3, 2)))
+
+
+def test_nullable_and_arrow_string_columns_with_missing_values() -> None:
+    """pd.NA in 'string'/'string[pyarrow]' columns: scikit-learn's encoders reject it as is."""
+    import pickle
+
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    n = 400
+    df = pd.DataFrame(
+        {
+            "city": pd.array(rng.choice(["北京", "上海"], n), dtype="string[pyarrow]"),
+            "user": pd.array([f"u{i % 150}" for i in range(n)], dtype="string"),
+            "x": rng.normal(size=n),
+            "y": rng.integers(0, 2, n),
+        }
+    )
+    df.loc[3, "city"] = pd.NA
+    df.loc[5, "user"] = pd.NA
+    pre = make_preprocessor(df, target="y")
+    out = pre.fit_transform(df.drop(columns="y"), df["y"])
+    names = list(pre.get_feature_names_out())
+    assert out.shape == (n, len(names)) and "categorical__city_nan" in names
+    assert np.isfinite(out).all()
+    assert pickle.loads(pickle.dumps(pre)).transform(df.drop(columns="y")).shape == out.shape

@@ -52,6 +52,20 @@ def _kind(s: nw.Series[Any], max_onehot: int, id_share: float) -> str:
     return f"drop:unsupported dtype {dtype}"
 
 
+def missing_as_nan(X: Any) -> Any:
+    """A pandas frame's missing values (``pd.NA``, ``None``) as ``np.nan`` in object columns;
+    anything else unchanged. A step of :func:`make_preprocessor`'s categorical blocks.
+
+    Example:
+        >>> import pandas as pd
+        >>> missing_as_nan(pd.DataFrame({"s": pd.array(["a", None], dtype="string")}))["s"].tolist()
+        ['a', nan]
+    """
+    if hasattr(X, "notna") and hasattr(X, "where"):
+        return X.astype(object).where(X.notna(), float("nan"))
+    return X
+
+
 def make_preprocessor(
     df: Any,
     target: str | None = None,
@@ -82,11 +96,17 @@ def make_preprocessor(
         >>> [cols for _, _, cols in pre.transformers]
         [['x']]
     """
+    from sklearn.base import clone
     from sklearn.compose import ColumnTransformer
     from sklearn.impute import SimpleImputer
     from sklearn.model_selection import KFold, StratifiedKFold
     from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import OneHotEncoder, StandardScaler, TargetEncoder
+    from sklearn.preprocessing import (
+        FunctionTransformer,
+        OneHotEncoder,
+        StandardScaler,
+        TargetEncoder,
+    )
 
     from toolkit.preprocessing.categories import FrequencyEncoder
     from toolkit.preprocessing.datetimes import DatetimeFeatures
@@ -139,14 +159,17 @@ def make_preprocessor(
         y = frame.get_column(target).drop_nulls().to_numpy()
         splitter = KFold if not _is_classification(y) else StratifiedKFold
         high_card = TargetEncoder(cv=splitter(5, shuffle=True, random_state=0))
+    # pandas' nullable and Arrow string columns hold pd.NA, which scikit-learn's encoders
+    # reject ("uniformly strings or numbers"); as NaN it is a category like any other.
+    na_as_nan = FunctionTransformer(missing_as_nan, feature_names_out="one-to-one")
     blocks = [
         ("numeric", make_pipeline(*numeric_steps), groups["numeric"]),
         (
             "categorical",
-            OneHotEncoder(handle_unknown="ignore", sparse_output=False),
+            make_pipeline(na_as_nan, OneHotEncoder(handle_unknown="ignore", sparse_output=False)),
             groups["low_card"],
         ),
-        ("high_cardinality", high_card, groups["high_card"]),
+        ("high_cardinality", make_pipeline(clone(na_as_nan), high_card), groups["high_card"]),
         (
             "datetime",
             make_pipeline(DatetimeFeatures(), *datetime_steps),
