@@ -264,3 +264,16 @@ def test_cli_reads_gbk_csv_from_excel_on_a_chinese_system(tmp_path):
     assert res.exit_code == 0, res.output
     assert "GB18030" in res.stderr
     assert json.loads(res.stdout)["meta"]["train_rows"] == 300
+
+
+def test_booleans_match_across_polars_and_pandas():
+    """polars casts booleans to 'true', pandas to 'True': a polars train and a pandas test
+    must still see the same categories."""
+    import polars as pl
+
+    from toolkit.checks import drift
+
+    rng = np.random.default_rng(0)
+    train = pd.DataFrame({"flag": rng.choice([True, False], 400), "x": rng.normal(size=400)})
+    result = drift(pl.from_pandas(train), train.iloc[:150])
+    assert not [f for f in result.findings if f.check == "new_categories"], str(result)

@@ -111,6 +111,13 @@ def to_table(frame: Any, name: str) -> Table:
 
                 printed = [None if v is None else str(v) for v in series.to_list()]
                 arrow: Any = pa.array(printed, type=pa.string())
+            elif dtype == nw.Boolean:
+                # Spelt one way whatever the library: polars casts to "true", pandas to "True",
+                # and a polars train with a pandas test must not disagree on every row.
+                import pyarrow as pa
+                import pyarrow.compute as pc
+
+                arrow = pc.if_else(series.to_arrow(), pa.scalar("True"), pa.scalar("False"))
             else:
                 arrow = series.cast(nw.String).to_arrow()
             columns[col], categories[col] = _dictionary_codes(arrow)
