@@ -85,3 +85,15 @@ def atomic_write_text(
     if newline is not None and newline != "\n":
         text = text.replace("\n", newline)
     atomic_write_bytes(path, text.encode(encoding))
+
+
+def dominant_newline(text: str) -> str:
+    """``"\\r\\n"`` when most line ends in ``text`` are CRLF, else ``"\\n"``: the ending a rewrite
+    should use so that a file with a few stray line ends changes on as few lines as possible.
+
+    Example:
+        >>> dominant_newline("a\\r\\nb\\r\\nc\\n"), dominant_newline("a\\nb\\nc\\r\\n")
+        ('\\r\\n', '\\n')
+    """
+    crlf = text.count("\r\n")
+    return "\r\n" if crlf and crlf * 2 >= text.count("\n") else "\n"

@@ -202,3 +202,14 @@ def test_update_keeps_local_reformatting(env, lib_v1) -> None:
     assert [r.action for r in update_path(copy, load_library())] == ["merged"]
     body = find_blocks(copy.read_text())[0].body
     assert "def clip(x,lo,hi):" in body and "return x * 3" in body
+
+
+def test_a_file_with_a_few_stray_line_ends_keeps_its_dominant_ending(env, lib_v1) -> None:
+    """Mixed line ends (a CRLF line pasted into an LF file): a rewrite follows the majority
+    instead of turning every line CRLF."""
+    host = env["project"] / "host.py"
+    lf_lines = b"".join(b"x%d = %d\n" % (i, i) for i in range(20))
+    host.write_bytes(lf_lines + b"# pasted from Windows\r\n")
+    add_snippet(load_library().get("utils/mathy"), into=host)
+    raw = host.read_bytes()
+    assert raw.startswith(lf_lines) and raw.count(b"\r\n") == 0

@@ -56,7 +56,9 @@ def detect_style(text: str) -> JsonStyle:
     """Infer the JSON style of ``text`` (a notebook file's content)."""
     import re  # only when a file is rewritten
 
-    newline = "\r\n" if "\r\n" in text else "\n"
+    from toolkit._io import dominant_newline
+
+    newline = dominant_newline(text)
     body = text.lstrip("\ufeff")
     # Look only at the start of the second line: slicing the whole text would copy megabytes.
     match = re.match(r"[^\n]*\n([ \t]*)", body)

@@ -198,7 +198,9 @@ def read_source(path: Path) -> tuple[str, str]:
         raise ToolkitError(f"{path}: not UTF-8 text ({exc}); left untouched") from exc
     except OSError as exc:
         raise ToolkitError(f"{path}: cannot read ({exc.strerror})") from exc
-    newline = "\r\n" if "\r\n" in raw else "\n"
+    from toolkit._io import dominant_newline
+
+    newline = dominant_newline(raw)
     return raw.replace("\r\n", "\n"), newline
 
 
