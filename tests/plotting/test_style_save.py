@@ -120,3 +120,19 @@ def test_import_does_not_touch_rcparams_or_pyplot():
         "assert 'sklearn' not in sys.modules and 'seaborn' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_save_figure_into_an_impossible_folder_is_one_clear_error(tmp_path) -> None:
+    import matplotlib.pyplot as plt
+    import pytest
+
+    from toolkit.errors import FileWriteError
+    from toolkit.plotting import save_figure
+
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("x")
+    fig, _ = plt.subplots()
+    with pytest.raises(FileWriteError, match="cannot create its folder"):
+        save_figure(fig, blocker / "fig.png")
+    plt.close(fig)
+    assert blocker.read_text() == "x"

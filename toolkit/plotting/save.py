@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from toolkit._io import atomic_write_bytes
+from toolkit.errors import FileWriteError
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -46,7 +47,12 @@ def save_figure(
     base = Path(path)
     if base.suffix.lower().lstrip(".") in _KNOWN:
         base = base.with_suffix("")
-    base.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        base.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise FileWriteError(
+            f"{path}: cannot create its folder {base.parent} ({exc.strerror}); nothing written"
+        ) from None
     written = []
     for fmt in fmts:
         buf = io.BytesIO()
