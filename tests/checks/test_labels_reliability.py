@@ -15,9 +15,9 @@ def test_flipped_labels_found():
     y_noisy = y.copy()
     y_noisy[flipped] = 1 - y_noisy[flipped]
     result = label_issues(X, y_noisy, cv=3)
-    top = set(result.indices[:60].tolist())
+    top = set(result.positions[:60].tolist())
     assert len(top & set(flipped.tolist())) >= 40  # precision of the top 60 >= 2/3
-    assert set(result.suggested[: len(result.indices)]) <= {0, 1}
+    assert set(result.suggested[: len(result.positions)]) <= {0, 1}
     assert result.findings[0].check == "label_issues"
 
 
@@ -27,7 +27,7 @@ def test_unpredictable_labels_are_reported_as_such_not_as_half_the_rows_mislabel
     X, _ = make_classification(1500, random_state=0)
     shuffled = np.random.default_rng(0).integers(0, 2, len(X))
     result = label_issues(X, shuffled, cv=3)
-    assert len(result.indices) == 0 and len(result.findings) == 1
+    assert len(result.positions) == 0 and len(result.findings) == 1
     finding = result.findings[0]
     assert finding.severity == "medium" and "not predictable" in finding.message
     assert finding.evidence["skill"] < 0.02
@@ -50,7 +50,7 @@ def test_many_flipped_labels_are_still_found_not_called_unpredictable():
     y[flipped] = 1 - y[flipped]
     result = label_issues(X, y, cv=3)
     assert result.summary["skill"] >= 0.1
-    found = set(result.indices[:900].tolist()) & set(flipped.tolist())
+    found = set(result.positions[:900].tolist()) & set(flipped.tolist())
     assert len(found) >= 0.6 * 900
 
 
@@ -127,3 +127,25 @@ def test_health_report_states_unpredictable_labels_without_a_row_list():
     label = [f for f in report.findings if f.check == "label_issues"]
     assert len(label) == 1 and "not predictable" in label[0].message
     assert "most suspect rows" not in label[0].message
+
+
+def test_label_issues_names_rows_by_index_label_after_a_split() -> None:
+    import warnings
+
+    import pandas as pd
+    from sklearn.model_selection import train_test_split
+
+    X, y = make_classification(1200, n_features=6, class_sep=2.0, random_state=0)
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(6)])
+    labels = pd.Series(y)
+    labels.iloc[:40] = 1 - labels.iloc[:40]  # flipped rows carry index labels 0..39
+    X_tr, _, y_tr, _ = train_test_split(frame, labels, test_size=0.3, random_state=0)
+    result = label_issues(X_tr, y_tr)
+    assert X_tr.index[result.positions].tolist() == result.index.tolist()
+    hits = set(result.index[:40].tolist()) & set(range(40))
+    assert len(hits) >= 15  # .loc labels, not positions of the shuffled split
+    assert "(index labels)" in result.findings[0].message
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert result.indices.tolist() == result.positions.tolist()
+    assert caught and caught[0].category is DeprecationWarning

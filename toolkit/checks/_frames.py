@@ -1,8 +1,10 @@
 """Frame access for the checks: pandas or polars in, plain numpy columns out (via narwhals).
 
 Every check works on a :class:`Table`, a read-only mapping of column name to numpy array plus its
-kind ("numeric" or "categorical"). Building it is the only place that knows about dataframe
-libraries, so pandas and polars run through one implementation and inputs are never mutated.
+storage ("numeric" or "categorical") and the frame's :class:`toolkit.columns.FrameProfile`, which
+says what each column *is* (ID-like, constant, datetime ...) and what a target is. Building it is
+the only place that knows about dataframe libraries, so pandas and polars run through one
+implementation and inputs are never mutated.
 
 Numeric columns are float64 (NaN = missing). Categorical columns are int32 codes into
 ``Table.categories[col]`` (-1 = missing), taken from Arrow's dictionary encoding: no Python string
@@ -26,24 +28,23 @@ from typing import Any
 import narwhals as nw
 import numpy as np
 
+from toolkit.columns import FrameProfile, as_frame, profile
 from toolkit.errors import UsageError
 
 
 @dataclass(frozen=True)
 class Table:
     """Columns of one frame as numpy arrays: numeric columns float64 with NaN for missing,
-    categorical columns int32 codes into ``categories[col]`` with -1 for missing."""
+    categorical columns int32 codes into ``categories[col]`` with -1 for missing; ``profile``
+    is what the columns are (computed once, on the frame, before conversion)."""
 
     name: str
     columns: dict[str, np.ndarray[Any, Any]]
     kinds: dict[str, str]
     n_rows: int
     infinite: dict[str, int]
+    profile: FrameProfile
     categories: dict[str, np.ndarray[Any, Any]] = field(default_factory=dict)
-    # Date/time columns (numeric seconds in ``columns``): unique by nature, never an ID.
-    temporal: set[str] = field(default_factory=set)
-    # Results that several checks need (target kind, ID-like columns) are computed once.
-    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def numeric(self, exclude: tuple[str | None, ...] = ()) -> list[str]:
         """Names of numeric columns, minus ``exclude``."""
@@ -58,12 +59,7 @@ def to_table(frame: Any, name: str) -> Table:
     """Read a pandas/polars (or any narwhals-supported) eager frame into a :class:`Table`."""
     if isinstance(frame, Table):
         return frame
-    try:
-        df = nw.from_native(frame, eager_only=True)
-    except TypeError as exc:
-        raise UsageError(
-            f"{name}: expected a pandas or polars DataFrame, got {type(frame).__name__}"
-        ) from exc
+    df = as_frame(frame, name)
     if df.shape[1] == 0:
         raise UsageError(f"{name}: the frame has no columns")
     from toolkit.preprocessing.frames import reject_object_columns
@@ -75,7 +71,6 @@ def to_table(frame: Any, name: str) -> Table:
     kinds: dict[str, str] = {}
     infinite: dict[str, int] = {}
     categories: dict[str, np.ndarray[Any, Any]] = {}
-    temporal: set[str] = set()
     for col in df.columns:
         series = df[col]
         dtype = series.dtype
@@ -102,7 +97,6 @@ def to_table(frame: Any, name: str) -> Table:
             values[np.isnat(as_ns)] = np.nan
             columns[col] = values
             kinds[col] = "numeric"
-            temporal.add(col)
         else:
             if dtype.is_nested():
                 # Lists, structs and arrays have no string cast: their printed form stands in
@@ -122,7 +116,52 @@ def to_table(frame: Any, name: str) -> Table:
                 arrow = series.cast(nw.String).to_arrow()
             columns[col], categories[col] = _dictionary_codes(arrow)
             kinds[col] = "categorical"
-    return Table(name, columns, kinds, int(df.shape[0]), infinite, categories, temporal)
+    return Table(name, columns, kinds, int(df.shape[0]), infinite, profile(df), categories)
+
+
+def is_classification(table: Table, target: str) -> bool:
+    """True when ``target`` is class labels (the profile's one rule)."""
+    return table.profile.is_classification(target)
+
+
+def target_values(table: Table, target: str) -> tuple[str, np.ndarray[Any, Any]]:
+    """("classification", class codes, -1 = missing) or ("regression", float values)."""
+    if is_classification(table, target):
+        return "classification", category_codes(table, target)[0]
+    return "regression", table.columns[target]
+
+
+def unusable_columns(table: Table) -> list[str]:
+    """Columns no check can learn from as features: identifiers and free text."""
+    return table.profile.of_kind("id", "text")
+
+
+def feature_columns(table: Table, exclude: tuple[str | None, ...] = ()) -> list[str]:
+    """Every column that is a feature: all but ``exclude`` (target, group, time), identifiers
+    and free text. Constant columns stay: a value that changes in test is drift."""
+    skip = {*exclude, *unusable_columns(table)}
+    return [c for c in table.columns if c not in skip]
+
+
+def model_matrix(
+    table: Table, columns: list[str], rows: np.ndarray[Any, Any]
+) -> np.ndarray[Any, Any]:
+    """Numeric matrix for a model: numerics as-is, categories as their integer codes (missing:
+    NaN, which gradient boosting treats as its own branch)."""
+    out = np.empty((len(rows), len(columns)))
+    for j, col in enumerate(columns):
+        v = table.columns[col][rows]
+        out[:, j] = v if table.kinds[col] == "numeric" else np.where(v < 0, np.nan, v)
+    return out
+
+
+def feature_matrix(X: Any) -> np.ndarray[Any, Any]:
+    """A numeric matrix from a pandas/polars frame or array-like (categories -> codes)."""
+    if hasattr(X, "columns"):
+        t = to_table(X, "X")
+        return model_matrix(t, list(t.columns), np.arange(t.n_rows))
+    arr = np.asarray(X, dtype=float)
+    return arr.reshape(-1, 1) if arr.ndim == 1 else arr
 
 
 def require_column(table: Table, column: str | None, argument: str) -> None:
@@ -218,15 +257,11 @@ def category_codes(table: Table, column: str) -> tuple[np.ndarray[Any, Any], np.
     values = table.columns[column]
     if table.kinds[column] == "categorical":
         return values, table.categories[column]
-    key = ("category_codes", column)
-    if key not in table.memo:  # the target is read as classes by several checks
-        import pandas as pd
+    import pandas as pd
 
-        inverse, uniques = pd.factorize(values)  # NaN -> -1
-        names = np.asarray([_label(float(v)) for v in uniques], dtype=object)
-        table.memo[key] = np.asarray(inverse, dtype=np.int32), names
-    result: tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]] = table.memo[key]
-    return result
+    inverse, uniques = pd.factorize(values)  # NaN -> -1; a hash pass, cheap next to a check
+    names = np.asarray([_label(float(v)) for v in uniques], dtype=object)
+    return np.asarray(inverse, dtype=np.int32), names
 
 
 def aligned_codes(

@@ -60,13 +60,6 @@ def default_models(task: str, random_state: int = 0) -> dict[str, Any]:
     }
 
 
-def _infer_task(y: np.ndarray[Any, Any]) -> str:
-    from sklearn.utils.multiclass import type_of_target
-
-    kind = type_of_target(y)
-    return "regression" if kind in {"continuous", "continuous-multioutput"} else "classification"
-
-
 def compare_models(
     X: Any,
     y: Any,
@@ -91,15 +84,17 @@ def compare_models(
     import pandas as pd
     from sklearn.model_selection import KFold, StratifiedKFold, cross_validate
 
-    from toolkit.checks.labels import _features
+    from toolkit.checks._frames import feature_matrix, small_threads
+    from toolkit.columns import target_kind
 
-    features = _features(X)
+    features = feature_matrix(X)
     target = np.asarray(y)
     if len(features) != len(target):
         raise UsageError(f"y: {len(target)} rows but X has {len(features)}")
     if len(target) < cv * 2:
         raise UsageError(f"X: {len(target)} rows are too few for cv={cv}")
-    task = _infer_task(target) if task == "auto" else task
+    if task == "auto":  # the toolkit's one target rule (a numeric y with > 20 values regresses)
+        task = "regression" if target_kind(target) == "regression" else "classification"
     if task not in {"classification", "regression"}:
         raise UsageError(f"task={task!r}: use 'classification', 'regression' or 'auto'")
     scoring = scoring or ("accuracy" if task == "classification" else "r2")
@@ -108,8 +103,6 @@ def compare_models(
         if task == "classification"
         else KFold(cv, shuffle=True, random_state=random_state)
     )
-    from toolkit.checks._frames import small_threads
-
     rows = []
     for name, model in (models or default_models(task, random_state)).items():
         with small_threads(len(features)):

@@ -17,7 +17,6 @@ from typing import Any
 import numpy as np
 
 from toolkit.checks._frames import (
-    Table,
     aligned_codes,
     codes,
     missing_mask,
@@ -33,8 +32,14 @@ _SAMPLE = 100_000
 _ADV_SAMPLE = 20_000
 
 
-def drift(train: Any, test: Any, *, columns: list[str] | None = None) -> CheckResult:
+def drift(
+    train: Any, test: Any, *, columns: list[str] | None = None, target: str | None = None
+) -> CheckResult:
     """Per-feature drift of ``test`` against ``train``.
+
+    ``target`` names the target column when it is among ``columns``: its distribution is
+    compared like any other, but classes unseen in train are :func:`new_labels`' finding, not a
+    "new categories" one, so the health report says it once.
 
     Severity follows the effect size (PSI >= 0.25 or JS >= 0.25 high, >= 0.1 medium) and needs a
     significant test (KS / chi-square p < 0.01) so tiny test sets do not raise noise.
@@ -55,7 +60,7 @@ def drift(train: Any, test: Any, *, columns: list[str] | None = None) -> CheckRe
         else:
             train_codes, test_codes, labels = aligned_codes(tr, te, col)
             stat = categorical_drift(train_codes, test_codes)
-            unseen = new_categories(col, train_codes, test_codes, labels)
+            unseen = None if col == target else new_categories(col, train_codes, test_codes, labels)
             if unseen is not None:
                 findings.append(unseen)
         stats[col] = stat
@@ -135,6 +140,20 @@ def new_categories(
     )
 
 
+def new_labels(train: Any, test: Any, *, target: str) -> CheckResult:
+    """Test classes the training data never shows: the model cannot predict them (high).
+
+    Example:
+        >>> import pandas as pd
+        >>> r = new_labels(pd.DataFrame({"y": ["a", "b"]}), pd.DataFrame({"y": ["c"]}), target="y")
+        >>> r.findings[0].message
+        "'y' has 1 class never seen in train in 100.0% of test rows: 'c'"
+    """
+    tr, te = to_table(train, "train"), to_table(test, "test")
+    finding = new_categories(target, *aligned_codes(tr, te, target), is_target=True)
+    return CheckResult("new_labels", [finding] if finding else [])
+
+
 def psi(expected: np.ndarray[Any, Any], actual: np.ndarray[Any, Any], bins: int = 10) -> float:
     """Population stability index of ``actual`` against ``expected`` over quantile bins of
     ``expected`` (0.1 = moderate shift, 0.25 = large shift)."""
@@ -207,16 +226,6 @@ def categorical_drift(a: np.ndarray[Any, Any], b: np.ndarray[Any, Any]) -> dict[
     chi2 = chi2_contingency(table)
     js = float(jensenshannon(p / p.sum(), q / q.sum(), base=2))
     return {**out, "js": js, "chi2": float(chi2.statistic), "p_value": float(chi2.pvalue)}
-
-
-def _matrix(table: Table, columns: list[str], rows: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-    """Numeric matrix for a model: numerics as-is, categories as their integer codes (missing:
-    NaN, which gradient boosting treats as its own branch)."""
-    out = np.empty((len(rows), len(columns)))
-    for j, col in enumerate(columns):
-        v = table.columns[col][rows]
-        out[:, j] = v if table.kinds[col] == "numeric" else np.where(v < 0, np.nan, v)
-    return out
 
 
 def adversarial_validation(

@@ -7,41 +7,59 @@ Example:
     >>> X, y = make_classification(400, random_state=0)
     >>> y[:10] = 1 - y[:10]
     >>> r = label_issues(X, y)
-    >>> len(set(r.indices[:20]) & set(range(10))) >= 5
+    >>> len(set(r.positions[:20]) & set(range(10))) >= 5
     True
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from toolkit.checks._frames import feature_matrix
 from toolkit.checks.result import CheckResult, Finding
 from toolkit.errors import UsageError
 
 
 @dataclass
 class LabelIssues(CheckResult):
-    """A :class:`CheckResult` plus the suspect rows, most suspicious first."""
+    """A :class:`CheckResult` plus the suspect rows, most suspicious first.
 
-    indices: np.ndarray[Any, Any] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    ``positions`` are 0-based row positions in ``X``/``y`` (use ``X.iloc[positions]``);
+    ``index`` holds the same rows' index labels (``X.loc[index]``): the pandas index of ``y``
+    or ``X`` when one was given, else the positions again. The messages name rows by ``index``.
+    """
+
+    positions: np.ndarray[Any, Any] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     suggested: np.ndarray[Any, Any] = field(default_factory=lambda: np.zeros(0, dtype=object))
+    index: np.ndarray[Any, Any] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+    @property
+    def indices(self) -> np.ndarray[Any, Any]:
+        """Deprecated name of :attr:`positions` (they are positions, not index labels)."""
+        warnings.warn(
+            "LabelIssues.indices is deprecated: use .positions (X.iloc) or .index (X.loc)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.positions
 
 
-def _features(X: Any) -> np.ndarray[Any, Any]:
-    """A numeric matrix from a pandas/polars frame or array-like (categories -> codes)."""
-    if hasattr(X, "columns"):
-        from toolkit.checks._frames import codes, to_table
-
-        t = to_table(X, "X")
-        cols = [
-            t.columns[c] if t.kinds[c] == "numeric" else codes(t.columns[c])[0] for c in t.columns
-        ]
-        return np.column_stack(cols).astype(float)
-    arr = np.asarray(X, dtype=float)
-    return arr.reshape(-1, 1) if arr.ndim == 1 else arr
+def _row_labels(X: Any, y: Any, index: Any, n: int) -> tuple[np.ndarray[Any, Any], str]:
+    """The label of every row for messages and ``.index``, and what those labels are."""
+    if index is not None:
+        labels = np.asarray(index)
+        if len(labels) != n:
+            raise UsageError(f"index: {len(labels)} labels for {n} rows")
+        return labels, ""
+    for source in (y, X):
+        pandas_index = getattr(source, "index", None)
+        if pandas_index is not None and hasattr(pandas_index, "to_numpy"):
+            return np.asarray(pandas_index.to_numpy()), "index labels"
+    return np.arange(n), "positions"
 
 
 def out_of_fold_proba(
@@ -64,7 +82,7 @@ def out_of_fold_proba(
 
     from toolkit.checks._frames import small_threads
 
-    features = usable_columns(_features(X), "X")
+    features = usable_columns(feature_matrix(X), "X")
     model = HistGradientBoostingClassifier(
         max_iter=100,
         max_leaf_nodes=max_leaf_nodes,
@@ -131,8 +149,15 @@ def label_issues(
     pred_proba: Any = None,
     cv: int = 5,
     random_state: int = 0,
+    index: Any = None,
+    sample_of: int | None = None,
 ) -> LabelIssues:
     """Rank rows whose label is likely wrong.
+
+    Rows are named by their index labels when ``y`` or ``X`` is a pandas object (so
+    ``X.loc[result.index]`` picks them even after ``train_test_split``), else by position;
+    ``index=`` gives labels of your own. ``sample_of=N`` says in the message that these rows
+    are a sample of ``N``.
 
     A row is suspect when the probability of its given label is below that class's average
     self-confidence while another class clears its own threshold (confident learning). Pass
@@ -142,9 +167,10 @@ def label_issues(
     Example:
         >>> import numpy as np
         >>> p = np.array([[0.9, 0.1], [0.8, 0.2], [0.1, 0.9], [0.2, 0.8], [0.95, 0.05]])
-        >>> label_issues(None, [0, 0, 1, 1, 1], pred_proba=p).indices.tolist()
+        >>> label_issues(None, [0, 0, 1, 1, 1], pred_proba=p).positions.tolist()
         [4]
     """
+    row_labels, named_by = _row_labels(X, y, index, len(np.asarray(y)))
     labels, y_codes = np.unique(np.asarray(y), return_inverse=True)
     if len(labels) < 2:
         raise UsageError("y: needs at least two classes to look for label issues")
@@ -182,27 +208,29 @@ def label_issues(
             severity = "medium"
         top = [
             {
-                "row": int(i),
+                "row": _plain(row_labels[i]),
                 "label": labels[y_codes[i]],
                 "suggested": labels[best_other[i]],
                 "p_label": float(self_conf[i]),
             }
             for i in order[:20]
         ]
+        sampled = f" of a {n:,}-row sample" if sample_of and sample_of > n else ""
         findings.append(
             Finding(
                 severity,
                 "label_issues",
                 [],
-                f"{len(order)} rows ({rate:.1%}) look mislabeled"
+                f"{len(order)} rows ({rate:.1%}){sampled} look mislabeled"
                 + (
                     f" (the features predict the label only moderately, Gini {skill:.2f}: "
                     "some of these may be hard cases rather than errors)"
                     if skill < _WEAK_SIGNAL
                     else ""
                 )
-                + "; most suspect rows: "
-                + ", ".join(str(int(i)) for i in order[:5]),
+                + "; most suspect rows"
+                + (f" ({named_by}): " if named_by else ": ")
+                + ", ".join(str(_plain(row_labels[i])) for i in order[:5]),
                 {"count": len(order), "rate": rate, "top": top, "skill": skill},
             )
         )
@@ -210,6 +238,12 @@ def label_issues(
         "label_issues",
         findings,
         {"rows": n, "suspect": len(order), "thresholds": thresholds, "skill": skill},
-        indices=order,
+        positions=order,
         suggested=labels[best_other[order]],
+        index=row_labels[order],
     )
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the Python value it holds (JSON and messages read it as written)."""
+    return value.item() if hasattr(value, "item") else value

@@ -12,7 +12,6 @@ Example:
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import numpy as np
@@ -21,19 +20,18 @@ from toolkit.checks._frames import (
     Table,
     aligned_codes,
     category_codes,
+    feature_columns,
     missing_mask,
     require_column,
     sample_rows,
+    target_values,
     to_table,
 )
 from toolkit.checks.result import CheckResult, Finding
 
-# ID-like columns are judged on a fixed-seed sample of this many rows.
-_SAMPLE = 200_000
 # The single-feature scan fits on / scores a fixed-seed sample of this many train / test rows:
 # an AUC's standard error there is ~0.002, far below the 0.99 vs 0.95 cut-offs.
 _SCAN_SAMPLE = 100_000
-_ID_NAME = re.compile(r"(^|_)(id|uuid|guid|key|index)$|^id", re.IGNORECASE)
 
 
 def _test_rows(n: int) -> str:
@@ -68,7 +66,8 @@ def leakage(
             require_column(tab, target, "target")
             require_column(tab, group, "group")
             require_column(tab, time, "time")
-    id_like = id_like_columns(tr, exclude=(target, group, time))
+    roles = (target, group, time)
+    id_like = id_like_columns(tr, exclude=roles)
     findings: list[Finding] = [
         Finding(
             "medium",
@@ -79,7 +78,18 @@ def leakage(
         )
         for col, (ratio, why) in id_like.items()
     ]
-    features = [c for c in tr.columns if c not in {target, group, time, *id_like}]
+    findings += [
+        Finding(
+            "low",
+            "free_text",
+            [col],
+            f"'{col}' is free text ({tr.profile[col].reason}); the checks leave it out --"
+            " encode it (e.g. TF-IDF) to use it as a feature",
+            {"mean_chars": tr.profile[col].mean_chars},
+        )
+        for col in tr.profile.of_kind("text", exclude=roles)
+    ]
+    features = feature_columns(tr, exclude=roles)
     findings += target_predictors(tr, te, target, features)
     summary: dict[str, Any] = {"features": len(features), "id_like": list(id_like)}
     if te is not None:
@@ -108,33 +118,12 @@ def leakage(
 def id_like_columns(
     table: Table, exclude: tuple[str | None, ...] = ()
 ) -> dict[str, tuple[float, str]]:
-    """Columns that identify rows: (almost) all values unique and integer/string, or named like an
-    ID with mostly unique values. Returns ``{column: (unique_ratio, reason)}``."""
-    key = ("id_like", exclude)
-    if key in table.memo:
-        return dict(table.memo[key])
-    found: dict[str, tuple[float, str]] = {}
-    table.memo[key] = found
-    if table.n_rows < 20:
-        return found
-    rows = sample_rows(table.n_rows, _SAMPLE)
-    for col, values in table.columns.items():
-        if col in exclude or col in table.temporal:  # timestamps are unique without being IDs
-            continue
-        v = values[rows]
-        v = v[~missing_mask(v)]
-        if len(v) == 0:
-            continue
-        if table.kinds[col] == "numeric" and not np.all(np.mod(v, 1) == 0):
-            continue  # continuous measurements are unique without being identifiers
-        import pandas as pd
-
-        ratio = float(len(pd.unique(v)) / len(v))
-        if ratio >= 0.95:
-            found[col] = (ratio, f"{ratio:.0%} unique values")
-        elif ratio >= 0.5 and _ID_NAME.search(col):
-            found[col] = (ratio, f"named like an ID, {ratio:.0%} unique")
-    return dict(found)
+    """Columns that identify rows, as the frame's profile decided (almost every value unique,
+    or named like an ID and mostly unique). Returns ``{column: (unique_ratio, reason)}``."""
+    return {
+        c: (table.profile[c].unique_ratio, table.profile[c].reason)
+        for c in table.profile.of_kind("id", exclude=exclude)
+    }
 
 
 def row_hashes(
@@ -293,19 +282,12 @@ def _as_seconds(table: Table, column: str) -> np.ndarray[Any, Any]:
     values = table.columns[column]
     if table.kinds[column] == "numeric":
         return values
-    import pandas as pd
-
-    from toolkit.errors import UsageError
+    from toolkit.columns import parse_dates
 
     # Text dates: parse each distinct label once, then gather by code.
-    try:
-        stamps = pd.to_datetime(
-            pd.Series(table.categories[column], dtype=object), errors="raise", format="mixed"
-        )
-    except (ValueError, TypeError) as exc:
-        raise UsageError(f"time={column!r}: values in {table.name} are not dates") from exc
-    seconds = stamps.to_numpy(dtype="datetime64[ns]").astype(np.int64).astype(np.float64) / 1e9
-    seconds[stamps.isna().to_numpy()] = np.nan
+    stamps = parse_dates(table.categories[column], f"time={column!r} in {table.name}")
+    seconds = np.asarray(stamps.as_unit("ns").asi8, dtype=np.float64) / 1e9
+    seconds[np.asarray(stamps.isna())] = np.nan
     return np.asarray(np.append(seconds, np.nan)[values])  # code -1 (missing) -> NaN
 
 
@@ -330,22 +312,6 @@ def time_overlap(tr: Table, te: Table, time: str) -> list[Finding]:
             {"rate": rate, "count": int(early.sum()), "train_max": end},
         )
     ]
-
-
-def _target_info(tr: Table, target: str) -> tuple[str, np.ndarray[Any, Any]]:
-    """("classification", class codes, -1 = missing) or ("regression", float values)."""
-    key = ("target", target)
-    if key not in tr.memo:
-        values = tr.columns[target]
-        task = "classification"
-        if tr.kinds[target] == "numeric":
-            finite = values[np.isfinite(values)]
-            if len(np.unique(finite[:50_000])) > 20 or not np.all(np.mod(finite, 1) == 0):
-                task = "regression"
-        codes = values if task == "regression" else category_codes(tr, target)[0]
-        tr.memo[key] = (task, codes)
-    info: tuple[str, np.ndarray[Any, Any]] = tr.memo[key]
-    return info
 
 
 def _bin_codes(
@@ -403,7 +369,7 @@ def target_predictors(
     Both sides are fixed-seed samples of at most 100,000 rows (sizes stated in the evidence): a
     score of 0.99 vs 0.95 is far outside the sampling noise at that size.
     """
-    task, y_all = _target_info(tr, target)
+    task, y_all = target_values(tr, target)
     rows = sample_rows(tr.n_rows, _SCAN_SAMPLE)
     y_rows = y_all[rows]
     keep = rows[~np.isnan(y_rows)] if task == "regression" else rows[y_rows >= 0]

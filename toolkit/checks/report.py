@@ -26,8 +26,11 @@ import numpy as np
 from toolkit.checks._frames import (
     Table,
     category_codes,
+    feature_columns,
+    is_classification,
     labels,
     missing_mask,
+    model_matrix,
     require_column,
     sample_rows,
     to_table,
@@ -155,20 +158,21 @@ def health_report(
         results.append(fn())
         timings[step] = _time.perf_counter() - start
 
-    from toolkit.checks.drift import adversarial_validation, drift
-    from toolkit.checks.leakage import id_like_columns, leakage
+    from toolkit.checks.drift import adversarial_validation, drift, new_labels
+    from toolkit.checks.leakage import leakage
 
     run("data quality", lambda: data_quality(tr, te, target))
     run("leakage", lambda: leakage(tr, te, target=target, group=group, time=time))
-    skip = (target, group, time, *id_like_columns(tr, exclude=(target, group, time)))
-    features = [c for c in tr.columns if c not in skip]
+    features = feature_columns(tr, exclude=(target, group, time))
+    classes = is_classification(tr, target)
     if te is not None:
         drift_cols = [*features, target] if target in te.columns else features
-        run("drift", lambda: drift(tr, te, columns=drift_cols))
-        if target in te.columns and _is_classification(tr, target):
-            run("new labels", lambda: _new_labels(tr, te, target, results[-1]))
+        drifted = target if classes else None  # unseen classes: new_labels says it, as high
+        run("drift", lambda: drift(tr, te, columns=drift_cols, target=drifted))
+        if target in te.columns and classes:
+            run("new labels", lambda: new_labels(tr, te, target=target))
         run("adversarial validation", lambda: adversarial_validation(tr, te, columns=features))
-    if _is_classification(tr, target) and features:
+    if classes and features:
         run("label issues", lambda: _label_step(tr, target, features))
     meta = {
         "train_rows": tr.n_rows,
@@ -179,27 +183,6 @@ def health_report(
         "time": time,
     }
     return HealthReport(results, meta, tr, te, timings)
-
-
-def _new_labels(tr: Table, te: Table, target: str, drift_result: CheckResult) -> CheckResult:
-    """Test classes the training data never shows: the model cannot predict them. Replaces
-    drift's generic "new categories" finding for the target, so it is said once, as high."""
-    from toolkit.checks._frames import aligned_codes
-    from toolkit.checks.drift import new_categories
-
-    drift_result.findings[:] = [
-        f
-        for f in drift_result.findings
-        if not (f.check == "new_categories" and f.columns == [target])
-    ]
-    finding = new_categories(target, *aligned_codes(tr, te, target), is_target=True)
-    return CheckResult("new_labels", [finding] if finding else [])
-
-
-def _is_classification(tr: Table, target: str) -> bool:
-    from toolkit.checks.leakage import _target_info
-
-    return _target_info(tr, target)[0] == "classification"
 
 
 def data_quality(tr: Table, te: Table | None, target: str) -> CheckResult:
@@ -218,16 +201,12 @@ def data_quality(tr: Table, te: Table | None, target: str) -> CheckResult:
                     {"count": n, "frame": tab.name},
                 )
             )
-    for col in tr.columns:
-        low, high = _value_range(tr, col)
-        if low is None:
-            findings.append(
-                Finding("medium", "empty_column", [col], f"'{col}' is empty (all missing)", {})
-            )
-        elif col != target and low == high:
-            findings.append(
-                Finding("low", "constant_column", [col], f"'{col}' has a single value", {})
-            )
+    for col in tr.profile.of_kind("empty"):
+        findings.append(
+            Finding("medium", "empty_column", [col], f"'{col}' is empty (all missing)", {})
+        )
+    for col in tr.profile.of_kind("constant", exclude=[target]):
+        findings.append(Finding("low", "constant_column", [col], f"'{col}' has a single value", {}))
     y = tr.columns[target]
     n_missing = int(missing_mask(y).sum())
     if n_missing:
@@ -241,7 +220,7 @@ def data_quality(tr: Table, te: Table | None, target: str) -> CheckResult:
             )
         )
     summary: dict[str, Any] = {}
-    if _is_classification(tr, target) and n_missing < tr.n_rows:
+    if is_classification(tr, target) and n_missing < tr.n_rows:
         labels, counts = _value_counts(tr, target)
         share = counts / counts.sum()
         summary["class_counts"] = dict(zip(labels.tolist(), counts.tolist(), strict=True))
@@ -261,7 +240,7 @@ def data_quality(tr: Table, te: Table | None, target: str) -> CheckResult:
                     {"share": dict(zip(labels.tolist(), share.tolist(), strict=True))},
                 )
             )
-    if te is not None and _is_classification(tr, target) and target in te.columns:
+    if te is not None and is_classification(tr, target) and target in te.columns:
         findings += _test_size(te, target)
     return CheckResult("data_quality", findings, summary)
 
@@ -304,20 +283,6 @@ def _test_size(te: Table, target: str) -> list[Finding]:
     return findings
 
 
-def _value_range(table: Table, column: str) -> tuple[float | None, float | None]:
-    """Smallest and largest non-missing value (or category code) of ``column`` over all rows;
-    ``(None, None)`` when every value is missing. Two reductions, no sorting or hashing."""
-    values = table.columns[column]
-    if table.kinds[column] == "numeric":
-        if np.isnan(values).all():
-            return None, None
-        return float(np.nanmin(values)), float(np.nanmax(values))
-    present = values[values >= 0]
-    if len(present) == 0:
-        return None, None
-    return float(present.min()), float(present.max())
-
-
 def _value_counts(table: Table, column: str) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
     """Distinct non-missing values of ``column`` as strings (sorted) and their counts."""
     idx, labels = category_codes(table, column)
@@ -330,7 +295,6 @@ def _value_counts(table: Table, column: str) -> tuple[np.ndarray[Any, Any], np.n
 
 
 def _label_step(tr: Table, target: str, features: list[str]) -> CheckResult:
-    from toolkit.checks.drift import _matrix
     from toolkit.checks.labels import label_issues, out_of_fold_proba
 
     y_all = tr.columns[target]
@@ -344,28 +308,13 @@ def _label_step(tr: Table, target: str, features: list[str]) -> CheckResult:
     # on the 1M-row benchmark table with 5 % planted flips, the same recall and precision as the
     # default model on 20k rows, in half the time. Early stopping needs a few thousand rows to
     # hold out. Columns follow the sorted labels, as label_issues expects.
-    X = _matrix(tr, features, rows)
+    X = model_matrix(tr, features, rows)
     stop = True if len(rows) >= 5_000 else "auto"
     proba = out_of_fold_proba(X, y_codes, cv=3, max_leaf_nodes=15, early_stopping=stop)
-    result = label_issues(None, y, pred_proba=proba)
-    # Report rows of the original frame, not of the sample.
-    for i, f in enumerate(result.findings):
-        if "top" not in f.evidence:  # no rows flagged: the label is not predictable
-            continue
-        for item in f.evidence["top"]:
-            item["row"] = int(rows[item["row"]])
-        head = f.message.split("; most suspect rows:")[0]
-        shown = ", ".join(str(int(r)) for r in rows[result.indices[:5]])
-        sampled = f" of a {len(rows):,}-row sample" if len(rows) < tr.n_rows else ""
-        result.findings[i] = Finding(
-            f.severity,
-            f.check,
-            f.columns,
-            f"{head}{sampled}; most suspect rows: {shown}",
-            f.evidence,
-        )
+    # Rows are named by their position in the whole frame, not in the sample.
+    result = label_issues(None, y, pred_proba=proba, index=rows, sample_of=tr.n_rows)
     result.summary["sampled_rows"] = len(rows)
-    result.summary["rows_flagged"] = rows[result.indices][:100]
+    result.summary["rows_flagged"] = result.index[:100]
     return result
 
 
@@ -432,7 +381,7 @@ def _figures(report: HealthReport) -> list[tuple[str, str]]:
         return _category_sample(t, col)
 
     te_target = te if te is not None and target in te.columns else None
-    if _is_classification(tr, target):
+    if is_classification(tr, target):
         y_tr = _category_sample(tr, target)
         y_te = _category_sample(te_target, target) if te_target is not None else None
         draw(

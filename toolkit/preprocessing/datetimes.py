@@ -18,41 +18,26 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from toolkit.columns import parse_dates
 from toolkit.preprocessing._validation import feature_names_in
-from toolkit.preprocessing.frames import DEFAULT_PARTS, _check_parts
+from toolkit.preprocessing.frames import DEFAULT_PARTS, check_parts, datetime_features
 
 __all__ = ["DatetimeFeatures"]
 
 
 def _as_datetime(column: np.ndarray[Any, Any], j: int) -> pd.DatetimeIndex:
-    """Parse one column as datetimes; numbers are refused (epoch units would be a guess)."""
-    if column.dtype.kind in "biufc" or (
-        column.dtype == object
-        and len(column)
-        and all(isinstance(v, int | float | np.number) for v in column[:100])
-        and not pd.isna(column[:100]).all()
-    ):
-        raise ValueError(
-            f"DatetimeFeatures: column {j} is numeric; pass datetimes or date strings "
-            "(convert epoch numbers with pandas.to_datetime(unit=...) first)"
-        )
-    try:
-        parsed = pd.to_datetime(pd.Series(column, copy=False), format="mixed")
-    except (ValueError, TypeError) as exc:
-        raise ValueError(
-            f"DatetimeFeatures: column {j} is not parseable as datetimes: {exc}"
-        ) from exc
-    return pd.DatetimeIndex(parsed)
+    """Parse one column as datetimes by the toolkit's one rule (numbers are refused)."""
+    parsed: pd.DatetimeIndex = parse_dates(column, f"DatetimeFeatures: column {j}")
+    return parsed
 
 
-def _part(idx: pd.DatetimeIndex, part: str) -> np.ndarray[Any, Any]:
-    if part == "is_weekend":
-        values = (idx.day_of_week >= 5).astype(np.float64)
-    else:
-        # pandas 3 renamed dayofweek/dayofyear; our public names stay the short, familiar ones.
-        attr = {"dayofweek": "day_of_week", "dayofyear": "day_of_year"}.get(part, part)
-        values = np.asarray(getattr(idx, attr), dtype=np.float64)
-    return np.where(idx.isna(), np.nan, values)
+def _calendar(idx: pd.DatetimeIndex, parts: tuple[str, ...]) -> list[np.ndarray[Any, Any]]:
+    """The calendar parts of ``idx`` as float columns (NaN for NaT), computed by
+    :func:`toolkit.preprocessing.datetime_features` so both give the same numbers."""
+    missing = np.asarray(idx.isna())
+    filled = idx.where(~missing, pd.Timestamp(0))  # integer parts cannot hold NaT
+    frame = datetime_features(pd.DataFrame({"t": filled}), "t", features=parts)
+    return [np.where(missing, np.nan, frame[f"t_{p}"].to_numpy(np.float64)) for p in parts]
 
 
 class DatetimeFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
@@ -79,7 +64,7 @@ class DatetimeFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
 
     def fit(self, X: Any, y: Any = None) -> DatetimeFeatures:
         """Check that every column holds datetimes; nothing else is learned."""
-        self._features = _check_parts(self.features)
+        self._features = check_parts(self.features)
         X = validate_data(self, X, dtype=None, ensure_all_finite=False, reset=True)
         for j in range(X.shape[1]):
             _as_datetime(X[:, j], j)
@@ -92,8 +77,7 @@ class DatetimeFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         X = validate_data(self, X, dtype=None, ensure_all_finite=False, reset=False)
         blocks: list[np.ndarray[Any, Any]] = []
         for j in range(X.shape[1]):
-            idx = _as_datetime(X[:, j], j)
-            blocks.extend(_part(idx, p) for p in self.features_)
+            blocks.extend(_calendar(_as_datetime(X[:, j], j), self.features_))
         if not blocks:
             return np.empty((X.shape[0], 0))
         return np.column_stack(blocks)

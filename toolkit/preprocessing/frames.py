@@ -22,6 +22,7 @@ from typing import Any, Literal, overload
 
 import narwhals as nw
 
+from toolkit.columns import as_frame, profile
 from toolkit.errors import UsageError
 
 logger = logging.getLogger(__name__)
@@ -55,21 +56,6 @@ def reject_object_columns(frame: nw.DataFrame[Any], argname: str = "df") -> None
             )
 
 
-def _to_frame(df: Any, argname: str = "df") -> nw.DataFrame[Any]:
-    """Wrap a pandas/polars frame; raise a UsageError naming ``argname`` for anything else."""
-    try:
-        return nw.from_native(df, eager_only=True)
-    except TypeError as exc:
-        raise UsageError(
-            f"{argname}: expected a pandas or polars DataFrame, got {type(df).__name__}"
-        ) from exc
-    except nw.exceptions.DuplicateError as exc:
-        dupes = sorted({str(c) for c in df.columns if list(df.columns).count(c) > 1})
-        raise UsageError(
-            f"{argname}: duplicate column names {dupes[:10]}; run clean_column_names(df) first"
-        ) from exc
-
-
 def _snake(name: str) -> str:
     # NFKC turns full-width letters/digits/brackets ("（元）", "ＩＤ") into their ASCII forms.
     text = unicodedata.normalize("NFKC", str(name)).strip()
@@ -95,7 +81,7 @@ def clean_column_names(df: Any) -> Any:
         out = df.copy(deep=False)
         out.columns = _unique_snake(list(df.columns))
         return out
-    frame = _to_frame(df)
+    frame = as_frame(df)
     return frame.rename(
         dict(zip(frame.columns, _unique_snake(frame.columns), strict=True))
     ).to_native()
@@ -226,7 +212,7 @@ def reduce_memory(
     """
     if not 0.0 <= max_cardinality <= 1.0:
         raise UsageError(f"max_cardinality: must be in [0, 1], got {max_cardinality!r}")
-    frame = _to_frame(df)
+    frame = as_frame(df)
     before = _bytes(frame)
     n = len(frame)
     casts: dict[str, Any] = {}
@@ -265,7 +251,7 @@ def missing_summary(df: Any, *, include_complete: bool = False) -> Any:
         >>> s.to_dict("records")
         [{'column': 'a', 'dtype': 'Float64', 'n_missing': 1, 'pct_missing': 50.0, 'n_inf': 0}]
     """
-    frame = _to_frame(df)
+    frame = as_frame(df)
     n = len(frame)
     rows: dict[str, list[Any]] = {
         "column": [],
@@ -380,34 +366,26 @@ def drop_uninformative(df: Any, *, duplicates: bool = True, return_report: bool 
         >>> list(out.columns), str(report)
         (['a'], 'dropped 2 column(s) — constant: c; duplicate: b (= a)')
     """
-    frame = _to_frame(df)
+    frame = as_frame(df)
     report = DroppedColumns()
-    buckets: dict[tuple[str, int, str, str], list[nw.Series[Any]]] = {}
     # Zero rows is no evidence that a column is constant or a copy: keep everything.
-    for s in frame.iter_columns() if len(frame) else ():
+    kinds = profile(frame).kinds() if len(frame) else {}
+    report.all_missing.extend(c for c, k in kinds.items() if k == "empty")
+    report.constant.extend(c for c, k in kinds.items() if k == "constant")
+    buckets: dict[tuple[str, int, str, str], list[nw.Series[Any]]] = {}
+    for s in frame.iter_columns() if duplicates else ():
+        if kinds.get(s.name) in (None, "empty", "constant"):
+            continue
+        # A cheap signature buckets look-alikes so only they are compared value by value.
         missing = _missing_mask(s)
-        if bool(missing.all()):
-            report.all_missing.append(s.name)
-            continue
-        present = s.filter(~missing)
-        # min/max are far cheaper than n_unique on long numeric columns and decide constancy.
         numeric = s.dtype.is_numeric() and s.dtype != nw.Boolean
-        lo, hi = (present.min(), present.max()) if numeric and len(present) else (None, None)
-        if numeric:
-            is_constant = len(present) > 0 and lo == hi
-        else:
-            is_constant = len(present) > 0 and int(present.n_unique()) <= 1
-        if is_constant:
-            report.constant.append(s.name)
+        lo, hi = (s.min(), s.max()) if numeric else (None, None)
+        key = (str(s.dtype), int(missing.sum()), repr(lo), repr(hi))
+        twin = next((k for k in buckets.get(key, []) if _same_values(k, s)), None)
+        if twin is not None:
+            report.duplicate[s.name] = twin.name
             continue
-        if duplicates:
-            # A cheap signature buckets look-alikes so only they are compared value by value.
-            key = (str(s.dtype), int(missing.sum()), repr(lo), repr(hi))
-            twin = next((k for k in buckets.get(key, []) if _same_values(k, s)), None)
-            if twin is not None:
-                report.duplicate[s.name] = twin.name
-                continue
-            buckets.setdefault(key, []).append(s)
+        buckets.setdefault(key, []).append(s)
     if report.columns:
         logger.info("drop_uninformative: %s", report)
     out = frame.drop(report.columns) if report.columns else frame
@@ -431,7 +409,7 @@ DATETIME_PARTS: tuple[str, ...] = (
 DEFAULT_PARTS: tuple[str, ...] = ("year", "month", "day", "dayofweek", "hour", "is_weekend")
 
 
-def _check_parts(features: Sequence[str], argname: str = "features") -> tuple[str, ...]:
+def check_parts(features: Sequence[str], argname: str = "features") -> tuple[str, ...]:
     if isinstance(features, str):
         features = (features,)
     bad = [f for f in features if f not in DATETIME_PARTS]
@@ -443,7 +421,7 @@ def _check_parts(features: Sequence[str], argname: str = "features") -> tuple[st
     return tuple(features)
 
 
-def _part_expr(col: str, part: str) -> nw.Expr:
+def _part_expr(col: str, part: str, integer: bool = True) -> nw.Expr:
     dt = nw.col(col).dt
     expr: nw.Expr
     if part == "year":
@@ -464,6 +442,8 @@ def _part_expr(col: str, part: str) -> nw.Expr:
         expr = dt.minute()
     else:  # is_weekend
         expr = (dt.weekday() >= 6).cast(nw.Int8)
+    if not integer:  # pandas integers cannot hold a missing date: NaN, as pandas does
+        return expr.cast(nw.Float64).alias(f"{col}_{part}")
     return expr.cast(nw.Int32 if part != "is_weekend" else nw.Int8).alias(f"{col}_{part}")
 
 
@@ -479,6 +459,7 @@ def datetime_features(
 
     ``columns=None`` expands every datetime column; named string columns are parsed first
     (``format`` as in ``strptime``; inferred when ``None``). ``dayofweek`` is Monday=0.
+    Parts are integers; in a pandas frame a column with missing dates gives float parts (NaN).
     With ``drop=True`` the original columns are removed.
 
     Example:
@@ -487,8 +468,8 @@ def datetime_features(
         >>> datetime_features(df, features=["year", "dayofweek", "is_weekend"]).iloc[0].tolist()
         [2024, 5, 1]
     """
-    frame = _to_frame(df)
-    parts = _check_parts(features)
+    frame = as_frame(df)
+    parts = check_parts(features)
     schema = frame.schema
     if columns is None:
         cols = [c for c, t in schema.items() if t == nw.Datetime or t == nw.Date]
@@ -510,7 +491,12 @@ def datetime_features(
             frame = frame.with_columns(nw.col(c).str.to_datetime(format=format) for c in parse)
         except Exception as exc:
             raise UsageError(f"columns: could not parse {parse} as datetimes: {exc}") from exc
-    out = frame.with_columns(_part_expr(c, p) for c in cols for p in parts)
+    gaps = (
+        {c for c in cols if frame.get_column(c).null_count()}
+        if frame.implementation.is_pandas_like()
+        else set()
+    )
+    out = frame.with_columns(_part_expr(c, p, c not in gaps) for c in cols for p in parts)
     if drop:
         out = out.drop(cols)
     return out.to_native()

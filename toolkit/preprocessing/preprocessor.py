@@ -16,40 +16,39 @@ from __future__ import annotations
 import logging
 from typing import Any, Literal
 
-import narwhals as nw
-
+from toolkit.columns import ColumnProfile, as_frame, profile
 from toolkit.errors import UsageError
-from toolkit.preprocessing.frames import _missing_mask, _to_frame, reject_object_columns
-from toolkit.preprocessing.splits import _is_classification
+from toolkit.preprocessing.frames import reject_object_columns
 
 __all__ = ["make_preprocessor"]
 
 logger = logging.getLogger(__name__)
 
 
-def _kind(s: nw.Series[Any], max_onehot: int, id_share: float) -> str:
-    """numeric | low_card | high_card | datetime | drop (uninformative or ID-like)."""
-    dtype = s.dtype
-    present = s.filter(~_missing_mask(s))
-    if len(present) == 0:
-        return "drop:all missing"
-    n_unique = int(present.n_unique())
-    if n_unique <= 1:
-        return "drop:constant"
-    if dtype == nw.Datetime or dtype == nw.Date:
-        return "datetime"
-    if dtype == nw.Boolean:
-        return "low_card"
-    if dtype.is_numeric():
-        return "numeric"
-    if dtype in (nw.String, nw.Categorical, nw.Enum, nw.Object):
-        if n_unique <= max_onehot:
-            return "low_card"
-        # Free text or row IDs: nearly every value unique, nothing a model can generalise from.
-        if n_unique >= id_share * len(present):
-            return "drop:ID-like (almost every value is unique)"
-        return "high_card"
-    return f"drop:unsupported dtype {dtype}"
+Block = Literal["numeric", "low_card", "high_card", "datetime"]
+
+
+def _block(col: ColumnProfile, max_onehot: int) -> tuple[Block | None, str]:
+    """The transformer block for a column from its profile, or ``None`` and why it is dropped."""
+    if col.kind == "empty":
+        return None, "all missing"
+    if col.kind == "constant":
+        return None, "constant"
+    if col.kind == "id":
+        return None, f"ID-like: {col.reason}"
+    if col.kind == "text":
+        return None, f"free text: {col.reason}"
+    if col.kind == "datetime":
+        if col.dtype.split("(")[0] in ("Datetime", "Date"):
+            return "datetime", ""
+        return None, f"unsupported dtype {col.dtype}"
+    if col.kind == "numeric":
+        return "numeric", ""
+    if col.kind == "boolean":
+        return "low_card", ""
+    if col.dtype_class == "other" and col.dtype != "Object":
+        return None, f"unsupported dtype {col.dtype}"
+    return ("low_card" if col.distinct <= max_onehot else "high_card"), ""
 
 
 def missing_as_nan(X: Any) -> Any:
@@ -84,14 +83,17 @@ def make_preprocessor(
     - more values: scikit-learn's ``TargetEncoder`` (cross-fitted, so no target leak) when
       ``high_cardinality="target"`` and a ``target`` is named, else :class:`FrequencyEncoder`;
     - datetime: :class:`DatetimeFeatures`, a median imputer, ``StandardScaler`` (``scale``);
-    - dropped (and logged): the target, ``drop``, all-missing and constant columns, and
-      string columns where at least ``id_share`` of values are unique (IDs, free text).
+    - dropped (and logged): the target, ``drop``, and the columns the frame's profile
+      (:func:`toolkit.columns.profile`) calls empty, constant, ID-like (integer or string
+      columns of 20+ rows with at least ``id_share`` of values unique, or named like an ID
+      and half unique) or free text -- the same columns the health report flags.
 
     Works with pandas and polars frames. Fit it on the features (``df`` without ``target``).
 
     Example:
         >>> import polars as pl
-        >>> df = pl.DataFrame({"x": range(100), "user_id": [f"u{i}" for i in range(100)]})
+        >>> df = pl.DataFrame({"x": [i / 2 for i in range(100)],
+        ...                    "user_id": [f"u{i}" for i in range(100)]})
         >>> pre = make_preprocessor(df)  # user_id is all-unique: dropped as ID-like
         >>> [cols for _, _, cols in pre.transformers]
         [['x']]
@@ -111,7 +113,7 @@ def make_preprocessor(
     from toolkit.preprocessing.categories import FrequencyEncoder
     from toolkit.preprocessing.datetimes import DatetimeFeatures
 
-    frame = _to_frame(df)
+    frame = as_frame(df)
     reject_object_columns(frame)
     if len(frame) == 0 or not frame.columns:
         raise UsageError("df: is empty; make_preprocessor needs rows and columns to read dtypes")
@@ -129,14 +131,15 @@ def make_preprocessor(
 
     groups: dict[str, list[str]] = {"numeric": [], "low_card": [], "high_card": [], "datetime": []}
     dropped: dict[str, str] = {}
-    for s in frame.iter_columns():
-        if s.name == target or s.name in drop:
+    columns = profile(frame, id_share=id_share)
+    for col in columns:
+        if col.name == target or col.name in drop:
             continue
-        kind = _kind(s, max_onehot, id_share)
-        if kind.startswith("drop:"):
-            dropped[s.name] = kind[5:]
+        block, why = _block(col, max_onehot)
+        if block is None:
+            dropped[col.name] = why
         else:
-            groups[kind].append(s.name)
+            groups[block].append(col.name)
     if dropped:
         logger.info(
             "make_preprocessor drops %s", "; ".join(f"{c} ({r})" for c, r in dropped.items())
@@ -156,8 +159,7 @@ def make_preprocessor(
     if use_target and target is not None:
         # TargetEncoder cross-fits (so the training rows never see their own label); a seeded
         # splitter keeps the result reproducible.
-        y = frame.get_column(target).drop_nulls().to_numpy()
-        splitter = KFold if not _is_classification(y) else StratifiedKFold
+        splitter = StratifiedKFold if columns.is_classification(target) else KFold
         high_card = TargetEncoder(cv=splitter(5, shuffle=True, random_state=0))
     # pandas' nullable and Arrow string columns hold pd.NA, which scikit-learn's encoders
     # reject ("uniformly strings or numbers"); as NaN it is a category like any other.

@@ -22,14 +22,12 @@ import narwhals as nw
 import numpy as np
 import pandas as pd
 
+from toolkit.columns import as_frame, parse_dates, profile
 from toolkit.errors import UsageError
-from toolkit.preprocessing.frames import _to_frame
 
 __all__ = ["SplitResult", "split"]
 
 _NAMES = ("train", "validation", "test")
-# A numeric target with at most this many distinct values is treated as class labels.
-_MAX_CLASSES = 20
 
 
 @dataclass
@@ -117,15 +115,8 @@ def _column(frame: nw.DataFrame[Any], name: str, arg: str) -> np.ndarray[Any, An
     return frame.get_column(name).to_numpy()
 
 
-def _is_classification(y: np.ndarray[Any, Any]) -> bool:
-    if y.dtype.kind in "biuOUSb" or y.dtype.kind not in "fc":
-        return True
-    finite = y[~np.isnan(y)]
-    return len(np.unique(finite)) <= _MAX_CLASSES and bool(np.all(finite == np.round(finite)))
-
-
-def _stratify_labels(y: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-    if _is_classification(y):
+def _stratify_labels(y: np.ndarray[Any, Any], classes: bool) -> np.ndarray[Any, Any]:
+    if classes:
         return y
     # Continuous target: stratify on deciles so every split covers the whole target range.
     edges = np.unique(np.quantile(y, np.linspace(0, 1, 11)[1:-1]))
@@ -212,11 +203,16 @@ def _group_split(
     return [np.flatnonzero(row_split == s) for s in range(len(sizes))]
 
 
+def _time_values(t: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """Datetime or numeric values as they are; date strings parsed by the toolkit's one rule."""
+    if t.dtype.kind in "Mmiuf":
+        return t
+    return np.asarray(parse_dates(t, "time").to_numpy(dtype="datetime64[ns]"))
+
+
 def _time_split(
     t: np.ndarray[Any, Any], sizes: np.ndarray[Any, Any], gap: Any
 ) -> tuple[list[np.ndarray[Any, Any]], int]:
-    if t.dtype.kind not in "Mmiuf":
-        raise UsageError(f"time: expected a datetime or numeric column, got dtype {t.dtype}")
     missing = (
         np.isnat(t) if t.dtype.kind in "Mm" else (np.isnan(t) if t.dtype.kind == "f" else None)
     )
@@ -267,11 +263,12 @@ def _describe(
     y: np.ndarray[Any, Any] | None,
     groups: np.ndarray[Any, Any] | None,
     t: np.ndarray[Any, Any] | None,
+    classes: bool,
 ) -> dict[str, Any]:
     rep: dict[str, Any] = {"rows": len(idx), "share": round(len(idx) / n_total, 6)}
     if y is not None:
         ys = y[idx]
-        if _is_classification(y):
+        if classes:
             values, counts = np.unique(
                 ys.astype(str) if ys.dtype == object else ys, return_counts=True
             )
@@ -326,7 +323,7 @@ def split(
         >>> set(r.train["user"]).isdisjoint(r.test["user"])
         True
     """
-    frame = _to_frame(df)
+    frame = as_frame(df)
     if len(frame) == 0:
         raise UsageError("df: is empty; nothing to split")
     shares = _check_sizes(sizes)
@@ -337,7 +334,9 @@ def split(
     y = _column(frame, target, "target") if target is not None else None
     n = len(frame)
     g = _column(frame, group, "group") if group is not None else None
-    t = _column(frame, time, "time") if time is not None else None
+    t = _time_values(_column(frame, time, "time")) if time is not None else None
+    # One rule for "is the target classes?": the profile's (toolkit.columns.target_kind).
+    classes = target is not None and profile(frame, columns=[target]).is_classification(target)
     dropped = 0
     notes: list[str] = []
     if t is not None:
@@ -345,7 +344,7 @@ def split(
         strategy = f"time by {time!r}" + (f", gap {gap}" if gap is not None else "")
     elif g is not None:
         balance = y is not None and stratify is not False and not pd.isna(y).any()
-        labels_g = _stratify_labels(y) if balance and y is not None else None
+        labels_g = _stratify_labels(y, classes) if balance and y is not None else None
         parts = _group_split(g, shares, random_state, labels_g)
         strategy = f"grouped by {group!r}" + (f", balanced on {target!r}" if balance else "")
     else:
@@ -361,14 +360,14 @@ def split(
                     f"target: {int(pd.isna(y).sum())} missing values in {target!r}; "
                     "drop them or pass stratify=False"
                 )
-            labels = _stratify_labels(y)
+            labels = _stratify_labels(y, classes)
         parts = _random_split(n, shares, labels, random_state)
         strategy = f"stratified on {target!r}" if labels is not None else "random"
     names = _NAMES if len(shares) == 3 else ("train", "test")
     indices = dict(zip(names, parts, strict=True))
     frames = {k: frame[v].to_native() for k, v in indices.items()}
-    report = {k: _describe(v, n, y, g, t) for k, v in indices.items()}
-    if y is not None and _is_classification(y):
+    report = {k: _describe(v, n, y, g, t, classes) for k, v in indices.items()}
+    if y is not None and classes:
         seen = {k: set(r["classes"]) for k, r in report.items()}
         missing = {k: sorted(set(report["train"]["classes"]) - s, key=str) for k, s in seen.items()}
         for k, m in missing.items():
