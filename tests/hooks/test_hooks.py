@@ -138,9 +138,9 @@ def test_nb_cli_strip_check_json_and_directories(tmp_path: Path) -> None:
     assert order_result.returncode == 0
 
 
-def git(*args: str, cwd: Path) -> str:
+def git(*args: str, cwd: Path, env: dict[str, str] | None = None) -> str:
     env = {
-        **os.environ,
+        **(os.environ if env is None else env),
         "GIT_AUTHOR_NAME": "t",
         "GIT_AUTHOR_EMAIL": "t@x",
         "GIT_COMMITTER_NAME": "t",
@@ -158,26 +158,84 @@ def test_git_filter_strips_index_keeps_working_copy(tmp_path: Path) -> None:
     assert toolkit_cli("nb", "install-filter", cwd=tmp_path).returncode == 0  # idempotent
     assert (tmp_path / ".gitattributes").read_text().count(ATTRIBUTE_LINE) == 1
     nb_path = write(tmp_path / "分析.ipynb", notebook([1, 2]))
-    bad = tmp_path / "broken.ipynb"
-    bad.write_text("{not json")
     git("add", ".", cwd=tmp_path)
     staged = json.loads(git("show", ":分析.ipynb", cwd=tmp_path))
     assert all(c["outputs"] == [] and c["execution_count"] is None for c in staged["cells"])
     assert json.loads(nb_path.read_text())["cells"][0]["outputs"], "working copy keeps outputs"
-    assert git("show", ":broken.ipynb", cwd=tmp_path) == "{not json", "invalid passes through"
     assert git("config", "--get", "filter.toolkit-nbstrip.process", cwd=tmp_path)
     toolkit_cli("nb", "uninstall-filter", cwd=tmp_path)
     assert ATTRIBUTE_LINE not in (tmp_path / ".gitattributes").read_text()
 
 
+def test_git_filter_refuses_to_stage_an_invalid_notebook(tmp_path: Path) -> None:
+    """Neither an invalid blob nor one with its outputs may be staged: git add stops, naming
+    the file in one line, and the good notebook of the same add is still cleaned."""
+    git("init", "-q", cwd=tmp_path)
+    assert toolkit_cli("nb", "install-filter", cwd=tmp_path).returncode == 0
+    bad = tmp_path / "broken.ipynb"
+    bad.write_text("{not json")
+    added = subprocess.run(
+        ["git", "add", "broken.ipynb"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert added.returncode != 0
+    assert "broken.ipynb: not staged: invalid JSON" in added.stderr
+    assert "Traceback" not in added.stderr
+    staged = subprocess.run(["git", "ls-files", "--stage"], cwd=tmp_path, capture_output=True)
+    assert b"broken.ipynb" not in staged.stdout
+    assert bad.read_text() == "{not json", "working copy untouched"
+
+
+def test_install_filter_global_covers_every_repository(tmp_path: Path) -> None:
+    """--global writes the global git config and the global attributes file, so a repository
+    that never ran install-filter strips notebooks on git add."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"),
+    }
+    env.pop("GIT_CONFIG_NOSYSTEM", None)
+    installed = subprocess.run(
+        [sys.executable, "-m", "toolkit", "nb", "install-filter", "--global"],
+        cwd=tmp_path,  # not a repository: --global needs none
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert installed.returncode == 0, installed.stderr
+    attributes = home / ".config" / "git" / "attributes"
+    assert ATTRIBUTE_LINE in attributes.read_text()
+    other = tmp_path / "other-repo"
+    other.mkdir()
+    git("init", "-q", cwd=other, env=env)
+    write(other / "nb.ipynb", notebook([1]))
+    git("add", "nb.ipynb", cwd=other, env=env)
+    staged = json.loads(git("show", ":nb.ipynb", cwd=other, env=env))
+    assert staged["cells"][0]["outputs"] == []
+    assert not (other / ".gitattributes").exists(), "the repository itself is untouched"
+    removed = subprocess.run(
+        [sys.executable, "-m", "toolkit", "nb", "uninstall-filter", "--global"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert removed.returncode == 0, removed.stderr
+    assert ATTRIBUTE_LINE not in attributes.read_text()
+
+
 def test_install_filter_outside_git_is_one_line_error(tmp_path: Path) -> None:
     result = toolkit_cli("nb", "install-filter", cwd=tmp_path)
-    assert result.returncode == 1 and "not inside a git repository" in result.stderr
+    assert result.returncode == 2 and "not inside a git repository" in result.stderr
     assert "Traceback" not in result.stderr
 
 
-def test_filter_passes_through_on_internal_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A bug in stripping must stage the file unchanged, never lose or truncate it."""
+def test_filter_refuses_on_internal_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bug in stripping must not stage the file unstripped: one line, nothing returned."""
     from toolkit.notebooks import git_filter
 
     def boom(*args: object, **kwargs: object) -> str:
@@ -185,7 +243,9 @@ def test_filter_passes_through_on_internal_error(monkeypatch: pytest.MonkeyPatch
 
     monkeypatch.setattr(git_filter, "strip_bytes", boom)
     data = json.dumps(notebook([1])).encode()
-    assert git_filter.clean_bytes(data, "x.ipynb") == data
+    assert git_filter.clean_bytes(data, "x.ipynb") is None
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["toolkit-nbstrip: x.ipynb: not staged: internal error RuntimeError; please report it"]
 
 
 def test_filter_process_protocol_round_trip() -> None:
@@ -217,14 +277,11 @@ def test_filter_process_protocol_round_trip() -> None:
     stream = io.BytesIO(out.getvalue())
     assert git_filter._read_text_list(stream) == ["git-filter-server", "version=2"]
     assert git_filter._read_text_list(stream) == ["capability=clean"]
-    results = []
-    for _ in range(2):
-        assert git_filter._read_text_list(stream) == ["status=success"]
-        results.append(git_filter._read_content(stream))
-        assert git_filter._read_text_list(stream) == []
-    cleaned = json.loads(results[0])
+    assert git_filter._read_text_list(stream) == ["status=success"]
+    cleaned = json.loads(git_filter._read_content(stream))
+    assert git_filter._read_text_list(stream) == []
     assert all(c["outputs"] == [] for c in cleaned["cells"])
-    assert results[1] == b"{nope"
+    assert git_filter._read_text_list(stream) == ["status=error"], "bad.ipynb is refused"
 
 
 def test_strip_hook_nbstripout_style_options(tmp_path: Path) -> None:

@@ -69,3 +69,22 @@ def test_try_repo_runs_every_hook(repo: Path, repo_root: Path, tmp_path: Path) -
     for hook_id, needle in HOOKS.items():
         assert f"- hook id: {hook_id}" in output, output
         assert needle in output, (hook_id, output)
+    assert_light_environment(tmp_path / "pre-commit-home")
+
+
+# nbstripout's hook environment, built the same way (fresh PRE_COMMIT_HOME, first run), is
+# 19 MB; `benchmarks/strip_vs_nbstripout.py` measures both side by side.
+NBSTRIPOUT_ENV_MB = 19.0
+HEAVY = ("cookiecutter", "nbconvert", "nbformat", "ipykernel", "rich", "jinja2", "pre_commit")
+
+
+def assert_light_environment(home: Path) -> None:
+    """The environment pre-commit built holds the core install only, no larger than
+    nbstripout's: the heavy parts are extras the hooks never need."""
+    envs = [p for p in home.glob("repo*/py_env-*") if p.is_dir()]
+    assert len(envs) == 1, envs
+    size_mb = sum(f.stat().st_size for f in envs[0].rglob("*") if f.is_file()) / 1e6
+    site = next(envs[0].glob("lib/python*/site-packages"))
+    installed = {p.name.lower() for p in site.iterdir()}
+    assert not [name for name in HEAVY if name in installed], sorted(installed)
+    assert size_mb <= NBSTRIPOUT_ENV_MB, f"hook environment is {size_mb:.1f} MB"

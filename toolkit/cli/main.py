@@ -91,6 +91,14 @@ def main(argv: list[str] | None = None) -> Any:
         where = f"{exc.filename}: " if exc.filename else ""
         click.echo(f"toolkit: error: {where}{exc.strerror or exc}", err=True)
         sys.exit(1)
+    except ModuleNotFoundError as exc:
+        from toolkit._extras import missing_extra_message
+
+        message = missing_extra_message(exc)
+        if message is None:
+            raise
+        click.echo(f"toolkit: error: {message}", err=True)
+        sys.exit(2)
     except KeyboardInterrupt:
         click.echo("toolkit: interrupted", err=True)
         sys.exit(130)

@@ -128,10 +128,17 @@ def check_errors(ctx: click.Context, paths: tuple[Path, ...]) -> None:
 
 
 @nb.command("install-filter")
-@click.option("--global", "is_global", is_flag=True, help="Configure git globally, not per repo.")
+@click.option(
+    "--global",
+    "is_global",
+    is_flag=True,
+    help="Every repository: global git config and global attributes file (core.attributesFile).",
+)
 @click.argument("repo", required=False, default=".", type=click.Path(path_type=Path))
 def install_filter_command(repo: Path, is_global: bool) -> None:
-    """Strip notebooks as a git clean filter: outputs stay in your files, not in commits."""
+    """Strip notebooks as a git clean filter: outputs stay in your files, not in commits.
+
+    A notebook the filter cannot strip is not staged: `git add` stops and names it."""
     from toolkit.notebooks.git_filter import install_filter
 
     attributes = install_filter(repo, scope="global" if is_global else "local")

@@ -9,6 +9,7 @@ Example:
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import sys
 from pathlib import Path
@@ -122,8 +123,8 @@ def search(query: tuple[str, ...], limit: int, as_json: bool) -> None:
 def show(name: str, plain: bool) -> None:
     """Print a snippet with syntax highlighting."""
     found = _library().get(name)
-    if plain or not sys.stdout.isatty():
-        click.echo(found.source, nl=False)
+    if plain or not sys.stdout.isatty() or importlib.util.find_spec("rich") is None:
+        click.echo(found.source, nl=False)  # rich is an extra: the core install prints plain
         return
     from rich.console import Console
     from rich.syntax import Syntax

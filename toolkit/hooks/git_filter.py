@@ -1,6 +1,7 @@
 """Entry point git runs for the notebook filter: ``python -m toolkit.hooks.git_filter MODE``.
 
-``process`` serves git's long-running filter protocol; ``clean`` filters stdin to stdout.
+``process`` serves git's long-running filter protocol; ``clean`` filters stdin to stdout
+(exit 1, nothing written, when the notebook cannot be stripped: git then refuses it).
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ def main(argv: list[str] | None = None) -> int:
         serve_process(sys.stdin.buffer, sys.stdout.buffer)
     elif mode == "clean":
         name = args[1] if len(args) > 1 else "<stdin>"
-        sys.stdout.buffer.write(clean_bytes(sys.stdin.buffer.read(), name))
+        cleaned = clean_bytes(sys.stdin.buffer.read(), name)
+        if cleaned is None:
+            return 1
+        sys.stdout.buffer.write(cleaned)
     else:
         print(f"toolkit-nbstrip: unknown mode {mode!r} (process or clean)", file=sys.stderr)
         return 2

@@ -2,8 +2,9 @@
 
 ``install_filter`` registers both forms git knows: ``filter.<name>.process``, git's
 long-running filter protocol (one Python process cleans every notebook of a ``git add``), and
-``filter.<name>.clean`` for older gits. A notebook the filter cannot parse is passed through
-unchanged with a warning, so a filter problem can never lose data.
+``filter.<name>.clean`` for older gits. A notebook the filter cannot strip is
+not staged: git stops with one line naming the file (the filter is ``required``), so neither
+an invalid blob nor one that still has its outputs can reach a commit.
 
 Example:
     $ toolkit nb install-filter          # .gitattributes: *.ipynb filter=toolkit-nbstrip
@@ -13,13 +14,18 @@ Example:
 from __future__ import annotations
 
 import shlex
-import subprocess
 import sys
 from pathlib import Path
 from typing import BinaryIO
 
-from toolkit._io import atomic_write_text
 from toolkit.errors import InvalidNotebookError, ToolkitError
+from toolkit.notebooks.gitconfig import (
+    add_attribute,
+    attributes_file,
+    remove_attribute,
+    remove_config_section,
+    set_config,
+)
 from toolkit.notebooks.splice import strip_bytes
 from toolkit.notebooks.strip import StripOptions
 
@@ -28,18 +34,23 @@ ATTRIBUTE_LINE = f"*.ipynb filter={FILTER_NAME}"
 _MAX_PACKET = 65516
 
 
-def clean_bytes(data: bytes, name: str, options: StripOptions = StripOptions()) -> bytes:
-    """Stripped notebook bytes, or ``data`` unchanged (with a warning) when it is not valid."""
+def clean_bytes(data: bytes, name: str, options: StripOptions = StripOptions()) -> bytes | None:
+    """Stripped notebook bytes; ``None`` (after one line on stderr naming the file) when the
+    notebook cannot be stripped, so git refuses to stage it rather than staging it invalid or
+    with its outputs."""
     try:
         stripped, _ = strip_bytes(data, options, name)
     except InvalidNotebookError as exc:
-        print(f"toolkit-nbstrip: {name}: left unstripped ({exc})", file=sys.stderr)
-        return data
-    except Exception as exc:
+        reason = str(exc).removeprefix(f"{name}: ")
+        print(f"toolkit-nbstrip: {name}: not staged: {reason}", file=sys.stderr)
+        return None
+    except Exception as exc:  # a bug must not stage the file unstripped either
         print(
-            f"toolkit-nbstrip: {name}: left unstripped (internal error: {exc!r})", file=sys.stderr
+            f"toolkit-nbstrip: {name}: not staged: internal error {type(exc).__name__}; "
+            "please report it",
+            file=sys.stderr,
         )
-        return data
+        return None
     return stripped
 
 
@@ -108,24 +119,16 @@ def serve_process(
             stdout.flush()
             continue
         result = clean_bytes(content, headers.get("pathname", "<notebook>"), options)
-        _write_text(stdout, "status=success")
-        _write_content(stdout, result)
-        stdout.write(b"0000")  # empty list: keep "success"
+        if result is None:  # with filter.<name>.required, git refuses the file
+            _write_text(stdout, "status=error")
+        else:
+            _write_text(stdout, "status=success")
+            _write_content(stdout, result)
+            stdout.write(b"0000")  # empty list: keep "success"
         stdout.flush()
 
 
 # --- installation -------------------------------------------------------------------------
-
-
-def _git(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
-
-
-def _repo_root(path: Path) -> Path:
-    result = _git("rev-parse", "--show-toplevel", cwd=path)
-    if result.returncode != 0:
-        raise ToolkitError(f"{path}: not inside a git repository")
-    return Path(result.stdout.strip())
 
 
 def filter_command(mode: str) -> str:
@@ -134,34 +137,27 @@ def filter_command(mode: str) -> str:
 
 
 def install_filter(path: str | Path = ".", *, scope: str = "local") -> Path:
-    """Register the filter in git config (``local`` or ``global``) and ``.gitattributes``."""
-    root = _repo_root(Path(path))
-    scope_flag = "--global" if scope == "global" else "--local"
-    for key, value in [
-        ("process", filter_command("process")),
-        ("clean", filter_command("clean")),
-        ("smudge", "cat"),
-    ]:
-        result = _git("config", scope_flag, f"filter.{FILTER_NAME}.{key}", value, cwd=root)
-        if result.returncode != 0:
-            raise ToolkitError(f"git config failed: {result.stderr.strip()}")
-    attributes = root / ".gitattributes"
-    text = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
-    if ATTRIBUTE_LINE not in text.splitlines():
-        prefix = "" if not text or text.endswith("\n") else "\n"
-        atomic_write_text(attributes, f"{text}{prefix}{ATTRIBUTE_LINE}\n")
+    """Register the filter in git config (``local`` or ``global``) and in the attributes file
+    of that scope (``.gitattributes``, or the global ``core.attributesFile``); returns it.
+
+    ``required`` makes git refuse a ``git add`` the filter fails on, instead of staging the
+    notebook unfiltered, with its outputs.
+    """
+    entries = {
+        f"filter.{FILTER_NAME}.process": filter_command("process"),
+        f"filter.{FILTER_NAME}.clean": filter_command("clean"),
+        f"filter.{FILTER_NAME}.smudge": "cat",
+        f"filter.{FILTER_NAME}.required": "true",
+    }
+    attributes = attributes_file(scope, Path(path))
+    set_config(scope, entries, Path(path))
+    add_attribute(attributes, ATTRIBUTE_LINE)
     return attributes
 
 
 def uninstall_filter(path: str | Path = ".", *, scope: str = "local") -> Path:
-    """Remove the filter from git config and its line from ``.gitattributes``."""
-    root = _repo_root(Path(path))
-    scope_flag = "--global" if scope == "global" else "--local"
-    _git("config", scope_flag, "--remove-section", f"filter.{FILTER_NAME}", cwd=root)
-    attributes = root / ".gitattributes"
-    if attributes.exists():
-        lines = attributes.read_text(encoding="utf-8").splitlines(keepends=True)
-        kept = [line for line in lines if line.strip() != ATTRIBUTE_LINE]
-        if kept != lines:
-            atomic_write_text(attributes, "".join(kept))
+    """Remove the filter from git config and its line from the scope's attributes file."""
+    attributes = attributes_file(scope, Path(path))
+    remove_config_section(scope, f"filter.{FILTER_NAME}", Path(path))
+    remove_attribute(attributes, ATTRIBUTE_LINE)
     return attributes
