@@ -79,13 +79,23 @@ def test_toolkit_new_from_installed_wheel(wheel: Path, tmp_path: Path) -> None:
     # The console scripts the generated project's pre-commit hooks call are installed too.
     for script in ["toolkit", "toolkit-strip-notebook", "toolkit-forbid-data-files"]:
         assert (bin_dir / script).is_file(), script
-    result = subprocess.run(
-        [bin_dir / "toolkit", "new", "--no-input", "project_name=From Wheel", "--json"],
+    new_project = [bin_dir / "toolkit", "new", "--no-input", "project_name=From Wheel", "--json"]
+    # The core install is the hooks' light environment: `new` says which extra it needs.
+    core_only = subprocess.run(new_project, capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert core_only.returncode == 2, core_only.stderr
+    assert core_only.stderr.strip().splitlines() == [
+        "toolkit: error: this command needs cookiecutter, from an extra: "
+        'pip install "compound-toolkit[new]"'
+    ]
+    extra = subprocess.run(
+        [bin_dir / "python", "-m", "pip", "install", "-q", f"{wheel}[new]"],
         capture_output=True,
         text=True,
-        cwd=tmp_path,
         env=env,
+        timeout=600,
     )
+    assert extra.returncode == 0, extra.stderr[-3000:]
+    result = subprocess.run(new_project, capture_output=True, text=True, cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stderr
     project = tmp_path / "from-wheel"
     assert (project / "src" / "from_wheel" / "models" / "train.py").is_file()

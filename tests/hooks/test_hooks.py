@@ -245,7 +245,9 @@ def test_filter_refuses_on_internal_error(
     data = json.dumps(notebook([1])).encode()
     assert git_filter.clean_bytes(data, "x.ipynb") is None
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == ["toolkit-nbstrip: x.ipynb: not staged: internal error RuntimeError; please report it"]
+    assert err == [
+        "toolkit-nbstrip: x.ipynb: not staged: internal error RuntimeError; please report it"
+    ]
 
 
 def test_filter_process_protocol_round_trip() -> None:

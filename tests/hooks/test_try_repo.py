@@ -69,7 +69,32 @@ def test_try_repo_runs_every_hook(repo: Path, repo_root: Path, tmp_path: Path) -
     for hook_id, needle in HOOKS.items():
         assert f"- hook id: {hook_id}" in output, output
         assert needle in output, (hook_id, output)
-    assert_light_environment(tmp_path / "pre-commit-home")
+
+
+def test_hook_environment_is_as_light_as_nbstripouts(
+    repo: Path, repo_root: Path, tmp_path: Path
+) -> None:
+    """What a user's first `pre-commit run` installs for our hooks (a fresh PRE_COMMIT_HOME,
+    this checkout's HEAD as `repo:`; try-repo deletes its store, so it cannot be measured)."""
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=repo_root, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        f"repos:\n- repo: {repo_root}\n  rev: {head}\n  hooks:\n  - id: strip-notebook-outputs\n"
+    )
+    home = tmp_path / "pre-commit-home"
+    result = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--all-files", "-c", str(config)],
+        cwd=repo,
+        env={**os.environ, "PRE_COMMIT_HOME": str(home)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert "strip notebook outputs" in result.stdout, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert_light_environment(home)
 
 
 # nbstripout's hook environment, built the same way (fresh PRE_COMMIT_HOME, first run), is
