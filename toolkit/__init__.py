@@ -22,7 +22,17 @@ __version__ = "0.1.0"
 __all__ = ["ToolkitError", "UsageError", "__version__"]
 
 _SUBMODULES = frozenset(
-    {"checks", "cli", "hooks", "notebooks", "plotting", "preprocessing", "scaffold", "snippets"}
+    {
+        "checks",
+        "cli",
+        "hooks",
+        "notebooks",
+        "plotting",
+        "preprocessing",
+        "runs",
+        "scaffold",
+        "snippets",
+    }
 )
 
 

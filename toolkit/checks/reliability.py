@@ -208,3 +208,31 @@ def paired_bootstrap(
         confidence,
         len(d),
     )
+
+
+def bootstrap_scores(
+    y_true: Any,
+    preds: list[Any],
+    metric: str | Metric = "accuracy",
+    *,
+    n_resamples: int = 1000,
+    random_state: int | None = 0,
+) -> np.ndarray[Any, Any]:
+    """Scores of several predictions on the *same* bootstrap resamples of the test rows.
+
+    Shape ``(len(preds), n_resamples)``; NaN where the metric is undefined on a resample. The
+    shared resamples keep the correlation between models scored on one test set, which a
+    comparison of many models (for example ``toolkit runs audit``) needs.
+
+    Example:
+        >>> bootstrap_scores([0, 1] * 50, [[0, 1] * 50, [0, 0] * 50], n_resamples=5).shape
+        (2, 5)
+    """
+    _, fn = resolve_metric(metric)
+    yt = _arrays(y_true)[0]
+    arrays = [np.asarray(p) for p in preds]
+    for i, a in enumerate(arrays):
+        if len(a) != len(yt):
+            raise UsageError(f"preds[{i}]: {len(a)} rows but y_true has {len(yt)}")
+    idx = _resample(len(yt), n_resamples, random_state)
+    return np.array([_scores(fn, yt, a, idx) for a in arrays]).reshape(len(arrays), n_resamples)
