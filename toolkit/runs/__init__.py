@@ -28,8 +28,6 @@ _EXPORTS = {
     "Comparison": "comparison",
     "audit": "audit",
     "AuditReport": "audit",
-    "export_mlflow": "mlflow_io",
-    "import_mlflow": "mlflow_io",
 }
 
 __all__ = sorted(_EXPORTS)
