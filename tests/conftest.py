@@ -27,3 +27,22 @@ def shared_notebooks() -> Path:
     if not path.is_dir() or not any(path.glob("*.ipynb")):
         pytest.skip("../shared/notebooks is not present beside this checkout")
     return path
+
+
+# Property tests (tests/hostile) record how many examples hypothesis generated on their report;
+# the total is stated at the end of every run, with or without pytest-xdist.
+_GENERATED: dict[str, int] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    for key, value in report.user_properties:
+        if key == "generated_examples" and isinstance(value, int):
+            _GENERATED[report.nodeid] = value
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _GENERATED:
+        terminalreporter.write_line(
+            f"hypothesis: {sum(_GENERATED.values()):,} generated examples "
+            f"in {len(_GENERATED)} property tests"
+        )

@@ -31,3 +31,13 @@ class InvalidNotebookError(ToolkitError):
 class FileWriteError(ToolkitError, OSError):
     """A file could not be written (no such folder, no permission, disk full); the target is
     left as it was. Also an ``OSError``, for callers that treat write failures that way."""
+
+
+class FileChangedError(FileWriteError):
+    """The file changed on disk after the toolkit read it (an editor saved it meanwhile); the
+    newer file was left as it is and nothing was written."""
+
+
+class FileReadError(ToolkitError, OSError):
+    """A file could not be read: missing, no permission, or not a regular file (a FIFO, a
+    device, a folder), which is refused without waiting on it."""

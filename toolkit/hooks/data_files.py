@@ -4,14 +4,29 @@ from __future__ import annotations
 
 import sys
 
-from toolkit.hooks._args import file_names_only
+from toolkit.hooks._args import file_names_only, options_and_files
 from toolkit.hooks._report import exit_now, problem
 from toolkit.notebooks.data_files import (
     DATA_EXTENSIONS,
     DEFAULT_DATA_LIMIT_KB,
     DEFAULT_HARD_LIMIT_KB,
     data_file_violations,
+    format_kb,
+    parse_extensions,
 )
+
+
+def _kilobytes(text: str) -> int:
+    """A size limit in KB: a whole number, 0 or more."""
+    import argparse  # only called while argparse parses
+
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size in KB (a whole number >= 0)")
+    return value
 
 
 def _options(argv: list[str]) -> tuple[list[str], list[str], int, int]:
@@ -25,23 +40,25 @@ def _options(argv: list[str]) -> tuple[list[str], list[str], int, int]:
     parser.add_argument(
         "--extensions",
         default=",".join(DATA_EXTENSIONS),
-        help="comma-separated data/model extensions",
+        help="data/model extensions, separated by commas or spaces ('csv, gz')",
     )
     parser.add_argument(
         "--max-data-kb",
-        type=int,
+        type=_kilobytes,
         default=DEFAULT_DATA_LIMIT_KB,
         help="largest data/model file allowed (KB)",
     )
     parser.add_argument(
         "--max-kb",
-        type=int,
+        type=_kilobytes,
         default=DEFAULT_HARD_LIMIT_KB,
         help="largest file of any kind allowed (KB)",
     )
-    args = parser.parse_args(argv)
-    extensions = [e for e in args.extensions.split(",") if e.strip()]
-    return args.paths, extensions, args.max_data_kb, args.max_kb
+    args, paths = options_and_files(parser, argv)
+    extensions = parse_extensions(args.extensions)
+    if not extensions:
+        parser.error(f"--extensions {args.extensions!r}: no extension given")
+    return paths, extensions, args.max_data_kb, args.max_kb
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         paths, extensions=extensions, data_limit_kb=data_limit_kb, hard_limit_kb=hard_limit_kb
     )
     for violation in violations:
-        problem(f"{violation.path} ({violation.size // 1024} KB): {violation.reason}")
+        problem(f"{violation.path} ({format_kb(violation.size)}): {violation.reason}")
     return 1 if violations else 0
 
 

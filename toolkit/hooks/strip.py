@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from toolkit.hooks._args import file_names_only
+from toolkit.hooks._args import file_names_only, options_and_files
 from toolkit.hooks._report import exit_now, problem
 from toolkit.notebooks.strip import StripOptions, strip_files
 
@@ -77,8 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     """Exit 1 when a file was (or, with --check, would be) changed or could not be read."""
     argv = sys.argv[1:] if argv is None else argv
     if not file_names_only(argv):
-        args = build_parser().parse_args(argv)
-        paths, options, check = args.paths, options_from(args), args.check
+        args, paths = options_and_files(build_parser(), argv)
+        options, check = options_from(args), args.check
     else:  # the default hook: file names only, so argparse is not even imported
         paths, options, check = argv, StripOptions(), False
     status = 0

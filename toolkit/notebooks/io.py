@@ -128,14 +128,16 @@ def loads_notebook(text: str, name: str = "<notebook>") -> tuple[Notebook, JsonS
 
 
 def _read_text(path: str | os.PathLike[str]) -> str:
+    from toolkit._io import read_bytes  # a FIFO named *.ipynb is refused, never waited on
+    from toolkit.errors import FileReadError
+
     name = os.fspath(path)
     try:
-        with open(name, "rb") as handle:
-            return handle.read().decode("utf-8")
+        return read_bytes(name)[0].decode("utf-8")
     except UnicodeDecodeError:
         raise InvalidNotebookError(f"{name}: not UTF-8 text, so not a notebook") from None
-    except OSError as exc:
-        raise InvalidNotebookError(f"{name}: cannot read ({exc.strerror})") from None
+    except FileReadError as exc:
+        raise InvalidNotebookError(str(exc)) from None
 
 
 def load_notebook(path: str | os.PathLike[str]) -> Notebook:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 
 from toolkit._record import Record
-from toolkit.errors import InvalidNotebookError
+from toolkit.errors import InvalidNotebookError, ToolkitError
 
 # Only the standard library's lightest modules here: this is the hook's hot path, and typing,
 # pathlib, json (with re) and tempfile would each add 7-10 ms to every hook start. The
@@ -293,21 +293,6 @@ def strip_text(text: str, options: StripOptions = StripOptions(), name: str = "<
     return strip_text_counted(text, options, name)[0]
 
 
-def _read_bytes(path: str | os.PathLike[str]) -> bytes:
-    """The file's bytes with one ``os.read`` (no buffered-reader layer on the hot path)."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            chunks = [os.read(fd, os.fstat(fd).st_size + 1)]
-            while chunks[-1]:  # a file that grew while being read
-                chunks.append(os.read(fd, 1 << 20))
-        finally:
-            os.close(fd)
-    except OSError as exc:
-        raise InvalidNotebookError(f"{os.fspath(path)}: cannot read ({exc.strerror})") from None
-    return b"".join(chunks)
-
-
 def strip_file(
     path: str | os.PathLike[str], options: StripOptions = StripOptions(), *, check: bool = False
 ) -> StripResult:
@@ -315,23 +300,23 @@ def strip_file(
 
     With ``check``, nothing is written; ``changed`` says whether it would be.
     """
+    from toolkit._io import atomic_write_bytes, read_bytes, shown_name
     from toolkit.notebooks.splice import strip_bytes
 
     name = os.fspath(path)
     try:
-        data = _read_bytes(path)
+        # A FIFO or folder named *.ipynb is refused here without waiting on it.
+        data, state = read_bytes(path)
         stripped, cleared = strip_bytes(data, options, name)
-    except InvalidNotebookError as exc:
-        return StripResult(path, error=str(exc) if name in str(exc) else f"{name}: {exc}")
+    except ToolkitError as exc:
+        named = name in str(exc) or shown_name(name) in str(exc)
+        return StripResult(path, error=str(exc) if named else f"{shown_name(name)}: {exc}")
     if stripped is data:
         return StripResult(path)
     if not check:
-        from toolkit._io import atomic_write_bytes
-        from toolkit.errors import FileWriteError
-
-        try:
-            atomic_write_bytes(path, stripped)
-        except FileWriteError as exc:
+        try:  # through links, never over a read-only file or a save made while we worked
+            atomic_write_bytes(path, stripped, expect=state)
+        except ToolkitError as exc:
             return StripResult(path, error=str(exc))
     return StripResult(path, changed=True, cleared_cells=cleared)
 

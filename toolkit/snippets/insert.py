@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from toolkit._io import file_state, locked
 from toolkit.errors import ToolkitError, UsageError
 from toolkit.snippets.model import Snippet
 from toolkit.snippets.receipts import ReceiptStore
@@ -43,6 +44,15 @@ def add_snippet(
     snippet: Snippet, *, to: Path | None = None, into: Path | None = None, force: bool = False
 ) -> Path:
     """Copy ``snippet`` into the project; return the file written."""
+    if into is None:
+        return _add_snippet(snippet, to=to, into=into, force=force)
+    # Concurrent adds into one file take turns (no block is lost); a save made meanwhile by
+    # another program is not overwritten (the write's ``expect=``).
+    with locked(into):
+        return _add_snippet(snippet, to=to, into=into, force=force)
+
+
+def _add_snippet(snippet: Snippet, *, to: Path | None, into: Path | None, force: bool) -> Path:
     if to is not None and into is not None:
         raise UsageError("use either --to (new file) or --into (existing file), not both")
     base = snippet.source if snippet.source.endswith("\n") else snippet.source + "\n"
@@ -51,6 +61,7 @@ def add_snippet(
         target = into
         if not target.is_file():
             raise UsageError(f"--into {target}: no such file (use --to to create a new file)")
+        state = file_state(target)  # before reading: a change after it shows as a change
         text, newline = read_source(target)
         existing = [b for b in find_blocks(text, where=str(target)) if b.name == snippet.name]
         if existing and not force:
@@ -69,10 +80,10 @@ def add_snippet(
         target = _target_file(snippet, to)
         if target.exists() and not force:
             raise ToolkitError(f"{target}: file exists (use --force to overwrite, or --into)")
-        text, newline = "", "\n"
+        text, newline, state = "", "\n", None
         new_text = block
         target.parent.mkdir(parents=True, exist_ok=True)
     # Receipt first: a stamped copy without its base would lose the 3-way merge.
     ReceiptStore.for_path(target).save(snippet.name, base)
-    write_source(target, new_text, newline)
+    write_source(target, new_text, newline, expect=state)
     return target

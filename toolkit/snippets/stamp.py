@@ -30,8 +30,12 @@ import re
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from toolkit.errors import ToolkitError
+
+if TYPE_CHECKING:
+    from toolkit._io import FileState
 
 _START = re.compile(
     r"^(?P<indent>[ \t]*)# >>> snippet (?P<name>\S+) v(?P<version>\d+) sha256:(?P<hash>[0-9a-f]+)"
@@ -204,8 +208,11 @@ def read_source(path: Path) -> tuple[str, str]:
     return raw.replace("\r\n", "\n"), newline
 
 
-def write_source(path: Path, text: str, newline: str = "\n") -> None:
-    """Atomically write ``text`` to ``path`` with the file's original line ends."""
+def write_source(
+    path: Path, text: str, newline: str = "\n", *, expect: FileState | None = None
+) -> None:
+    """Atomically write ``text`` to ``path`` with the file's original line ends; ``expect``
+    (see :func:`toolkit._io.atomic_write_bytes`) refuses to overwrite a file changed since."""
     from toolkit._io import atomic_write_text
 
-    atomic_write_text(path, text, newline=newline)
+    atomic_write_text(path, text, newline=newline, expect=expect)

@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from toolkit._io import file_state
 from toolkit.errors import ToolkitError
 from toolkit.snippets.library import Library
 from toolkit.snippets.merge import merge_text
@@ -60,6 +61,7 @@ def update_file(
     path: Path, library: Library, *, names: set[str] | None = None
 ) -> list[UpdateResult]:
     """Update every (or every named) stamped block in ``path``; write once, atomically."""
+    state = file_state(path)  # an edit saved while we merge is not overwritten
     text, newline = read_source(path)
     store = ReceiptStore.for_path(path)
     results: list[UpdateResult] = []
@@ -104,7 +106,7 @@ def update_file(
         detail = f"v{block.version} -> v{new_version}"
         results.append(UpdateResult(path, block.name, action, detail, conflicts))
     if any(r.action in {"updated", "merged", "conflict"} for r in results):
-        write_source(path, text, newline)
+        write_source(path, text, newline, expect=state)
     return list(reversed(results))
 
 
@@ -125,6 +127,7 @@ def update_path(
 
 def set_diverged(path: Path, *, name: str | None = None, diverged: bool = True) -> list[str]:
     """Mark (or unmark) stamped blocks in ``path`` as intentionally diverged; return their names."""
+    state = file_state(path)
     text, newline = read_source(path)
     blocks = [b for b in find_blocks(text, where=str(path)) if name is None or b.name == name]
     if not blocks:
@@ -135,5 +138,5 @@ def set_diverged(path: Path, *, name: str | None = None, diverged: bool = True) 
         lines[block.start] = start_marker(
             block.name, block.version, block.digest, diverged=diverged
         )
-    write_source(path, "\n".join(lines), newline)
+    write_source(path, "\n".join(lines), newline, expect=state)
     return [b.name for b in blocks]
