@@ -29,6 +29,7 @@ _SUBMODULES = frozenset(
         "notebooks",
         "plotting",
         "preprocessing",
+        "reuse",
         "runs",
         "scaffold",
         "snippets",

@@ -29,6 +29,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("toolkit.cli.report:report", "Turn notebooks into results-only HTML reports."),
     "check": ("toolkit.cli.check:check", "Data checks: leakage, drift, labels, health report."),
     "snippet": ("toolkit.cli.snippet:snippet", "The snippet library: find, add, sync code pieces."),
+    "reuse": ("toolkit.cli.reuse:reuse", "Find the code you repeat across projects and notebooks."),
     "runs": ("toolkit.cli.runs:runs", "Experiment runs: list, compare, audit, export to MLflow."),
 }
 

@@ -35,6 +35,7 @@ from toolkit.plotting.metrics import (
 from toolkit.plotting.save import save_figure
 from toolkit.plotting.style import CJKFontNotFoundError, find_cjk_font, style, use_style
 from toolkit.plotting.training import compare_runs, lr_schedule, training_curves
+from toolkit.plotting.trends import trend
 from toolkit.plotting.vision import draw_boxes, image_grid
 
 __all__ = [
@@ -63,6 +64,7 @@ __all__ = [
     "style",
     "threshold_metrics",
     "training_curves",
+    "trend",
     "use_style",
     "validation_curve",
 ]

@@ -1,0 +1,247 @@
+"""Index files into comparable lines, with a cache so a rescan reads only what changed.
+
+The cache has two levels. A file whose size and modification time are as last seen is not read
+at all; otherwise its bytes are read and hashed (BLAKE2b), and a known hash reuses the stored
+lines (a file touched but not changed, or the same file in another project or an older commit).
+Only new content is normalised, in two processes when there is enough of it. The cache is one
+pickle of compact integer arrays under ``$XDG_CACHE_HOME/compound-toolkit/`` and is written
+atomically; a damaged or foreign cache is ignored, never an error.
+
+Example:
+    >>> import pathlib, tempfile
+    >>> from toolkit.reuse.sources import discover
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (root / "a.py").write_text("def f(x):\\n    return x\\n")
+    >>> cache = Cache(root / "cache.pickle")
+    >>> index = build_index(discover([root]), cache)
+    >>> [(u.file.relpath, list(u.numbers)) for u in index.units], index.normalised
+    ([('a.py', [1, 2])], 1)
+    >>> build_index(discover([root]), cache).normalised  # unchanged: nothing read again
+    0
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import zlib
+from array import array
+from collections import Counter
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from toolkit.reuse.normalize import normalize
+from toolkit.reuse.sources import Discovery, SourceFile, read_units
+
+_CACHE_VERSION = 2
+_PARALLEL_FROM = 400  # files to normalise before a second process pays for its start-up
+
+# One file's content as stored: per unit (cell, line numbers, shape hashes, exact hashes,
+# whether it holds a snippet stamp), or the reason it was skipped.
+Stored = tuple[list[tuple[int, "array[int]", "array[int]", "array[int]", bool]], str | None]
+STAMP = "# >>> snippet "
+
+
+@dataclass(frozen=True)
+class IndexedUnit:
+    """A unit's kept lines: original line numbers, shape hashes (64-bit) and exact hashes."""
+
+    file: SourceFile
+    cell: int
+    numbers: array[int]
+    shapes: array[int]
+    exacts: array[int]
+    stamped: bool = False
+
+
+@dataclass
+class Index:
+    """Everything a clone search needs, and how the files were obtained."""
+
+    units: list[IndexedUnit] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)
+    files: int = 0
+    lines: int = 0
+    read: int = 0
+    normalised: int = 0
+
+
+def default_cache_path() -> Path:
+    """``$XDG_CACHE_HOME/compound-toolkit/reuse-index.pickle`` (default ``~/.cache``)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "compound-toolkit" / "reuse-index.pickle"
+
+
+class Cache:
+    """Stat key → content hash, and content hash → stored lines; loaded lazily, saved atomically."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.by_stat: dict[str, tuple[int, int, bytes]] = {}
+        self.by_hash: dict[bytes, Stored] = {}
+        self.used: set[bytes] = set()
+        if path is not None:
+            with contextlib.suppress(
+                OSError,
+                pickle.UnpicklingError,
+                ValueError,
+                EOFError,
+                TypeError,
+                AttributeError,
+                ImportError,
+            ):
+                data = pickle.loads(path.read_bytes())
+                if isinstance(data, dict) and data.get("version") == _CACHE_VERSION:
+                    self.by_stat, self.by_hash = data["by_stat"], data["by_hash"]
+
+    def save(self) -> None:
+        """Keep what this scan used plus older entries up to a bound; never fail the scan."""
+        if self.path is None:
+            return
+        keep = {h: v for h, v in self.by_hash.items() if h in self.used}
+        for h, v in self.by_hash.items():
+            if len(keep) >= max(50_000, 2 * len(self.used)):
+                break
+            keep.setdefault(h, v)
+        stats = {k: v for k, v in self.by_stat.items() if v[2] in keep}
+        payload = pickle.dumps(
+            {"version": _CACHE_VERSION, "by_stat": stats, "by_hash": keep}, protocol=5
+        )
+        with contextlib.suppress(OSError):
+            from toolkit._io import atomic_write_bytes
+
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_bytes(self.path, payload)
+
+
+def shape_hash(shape: str) -> int:
+    """A stable 64-bit hash of a line's shape (Python's ``hash`` changes between processes)."""
+    data = shape.encode()
+    return (zlib.crc32(data) << 32) | zlib.adler32(data)
+
+
+def content_digest(data: bytes) -> bytes:
+    """The cache key of a file's bytes."""
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def normalise_file(source: SourceFile, data: bytes) -> Stored:
+    """The stored form of one file's bytes: its units' normalised lines, or why it is skipped."""
+    units, reason = read_units(source, data)
+    stored = []
+    for unit in units:
+        lines = normalize(unit.text)
+        stored.append(
+            (
+                unit.cell,
+                array("I", [ln.number for ln in lines]),
+                array("Q", [shape_hash(ln.shape) for ln in lines]),
+                array("I", [ln.exact for ln in lines]),
+                STAMP in unit.text,
+            )
+        )
+    return stored, reason
+
+
+def _store_many(jobs: list[tuple[SourceFile, bytes]]) -> list[Stored]:
+    return [normalise_file(source, data) for source, data in jobs]
+
+
+def _chunks(
+    items: list[tuple[SourceFile, bytes]], n: int
+) -> Iterable[list[tuple[SourceFile, bytes]]]:
+    size = max(1, len(items) // (n * 8))
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def build_index(
+    found: Discovery, cache: Cache, *, progress: Callable[[int], None] | None = None
+) -> Index:
+    """Read, normalise (or reuse) every discovered file; ``progress(n)`` after each n files."""
+    index = Index(skipped=Counter(found.skipped))
+    pending: list[tuple[SourceFile, bytes, bytes, str]] = []
+    stored: dict[Path, Stored] = {}
+    for source in found.files:
+        key, digest = _known(source, cache)
+        if digest is not None:
+            stored[source.path] = cache.by_hash[digest]
+            cache.used.add(digest)
+            if progress:
+                progress(1)
+            continue
+        try:
+            data = source.path.read_bytes()
+        except OSError:
+            index.skipped["unreadable"] += 1
+            continue
+        index.read += 1
+        digest = content_digest(data)
+        if key:
+            cache.by_stat[key] = (*_stat_of(source.path), digest)
+        cache.used.add(digest)
+        if digest in cache.by_hash:
+            stored[source.path] = cache.by_hash[digest]
+            if progress:
+                progress(1)
+        else:
+            pending.append((source, data, digest, key))
+    for (source, _, digest, _), result in zip(pending, _normalise(pending, progress), strict=True):
+        cache.by_hash[digest] = result
+        stored[source.path] = result
+    index.normalised = len(pending)
+    for source in found.files:
+        if source.path not in stored:
+            continue
+        units, reason = stored[source.path]
+        if reason:
+            index.skipped[reason] += 1
+            continue
+        index.files += 1
+        for cell, numbers, shapes, exacts, stamped in units:
+            index.lines += len(numbers)
+            index.units.append(IndexedUnit(source, cell, numbers, shapes, exacts, stamped))
+    return index
+
+
+def _stat_of(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns
+
+
+def _known(source: SourceFile, cache: Cache) -> tuple[str, bytes | None]:
+    """The stat key of ``source`` and, if it is unchanged since last seen, its content hash."""
+    key = str(source.path)
+    try:
+        now = _stat_of(source.path)
+    except OSError:
+        return "", None
+    seen = cache.by_stat.get(key)
+    if seen is not None and seen[:2] == now and seen[2] in cache.by_hash:
+        return key, seen[2]
+    return key, None
+
+
+def _normalise(
+    pending: list[tuple[SourceFile, bytes, bytes, str]], progress: Callable[[int], None] | None
+) -> list[Stored]:
+    jobs = [(source, data) for source, data, _, _ in pending]
+    workers = min(2, os.cpu_count() or 1)
+    if len(jobs) < _PARALLEL_FROM or workers < 2:
+        out = []
+        for job in jobs:
+            out.append(normalise_file(*job))
+            if progress:
+                progress(1)
+        return out
+    results: list[Stored] = []
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for chunk_result in pool.map(_store_many, _chunks(jobs, workers)):
+            results += chunk_result
+            if progress:
+                progress(len(chunk_result))
+    return results
