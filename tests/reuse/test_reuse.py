@@ -324,3 +324,37 @@ def test_history_counts_month_by_month(tmp_path: Path) -> None:
     ]
     ax = __import__("toolkit.reuse.history", fromlist=["plot_history"]).plot_history(points)
     assert [t.get_text() for t in ax.get_xticklabels()] == ["2026-01", "2026-02", "2026-03"]
+
+
+def test_adopt_journey_scan_adopt_status_rescan(tmp_path: Path) -> None:
+    """The advice's command works as printed: after it the copy has provenance."""
+    _library(tmp_path)  # writes tmp_path/lib/features/calendar.py
+    env_home = tmp_path / "home"
+    _project(tmp_path / "work", "churn", {"src/churn/features.py": "import pandas\n" + FEATURES})
+    _project(tmp_path / "work", "fraud", {"prep.py": FEATURES_RENAMED})
+
+    def toolkit(*args: str) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "TOOLKIT_SNIPPET_PATH": str(tmp_path / "lib"),
+               "XDG_CACHE_HOME": str(env_home / "cache"), "XDG_CONFIG_HOME": str(env_home)}
+        return subprocess.run([str(Path(sys.executable).parent / "toolkit"), *args],
+                              capture_output=True, text=True, env=env, cwd=tmp_path)
+
+    first = json.loads(toolkit("reuse", "scan", str(tmp_path / "work"), "--json").stdout)
+    [cls] = first["classes"]
+    commands = [a.split("`")[1] for a in cls["advice"]]
+    assert len(commands) == 2 and all(c.startswith("toolkit snippet adopt ") for c in commands)
+    for command in commands:
+        done = toolkit(*command.split()[1:])
+        assert done.returncode == 0, done.stderr
+        assert "adopted features/calendar v1" in done.stdout
+    features = tmp_path / "work" / "churn" / "src" / "churn" / "features.py"
+    compile(features.read_text(), str(features), "exec")  # still a valid module
+    assert features.read_text().splitlines()[2].startswith("# >>> snippet features/calendar v1")
+    status = toolkit("snippet", "status", str(tmp_path / "work"), "--json")
+    states = sorted(c["state"] for c in json.loads(status.stdout))
+    assert states == ["modified", "modified"], status.stdout  # docstring/imports/renames differ
+    again = json.loads(toolkit("reuse", "scan", str(tmp_path / "work"), "--json").stdout)
+    assert again["classes"][0]["advice"] == []
+    assert again["overall"]["copies"] == {"modified": 2}
+    refused = toolkit("snippet", "adopt", str(features), "--name", "features/calendar")
+    assert refused.returncode == 1 and "already stamped" in refused.stderr

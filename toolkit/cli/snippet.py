@@ -325,6 +325,20 @@ def new(
 
 @snippet.command()
 @click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--name", help="The snippet FILE holds a copy of (default: the best match).")
+def adopt(file: Path, name: str | None) -> None:
+    """Stamp an unstamped copy of a library snippet in FILE, so status and update know it."""
+    from toolkit.snippets.adopt import adopt as adopt_copy
+
+    done = adopt_copy(file, _library(), name=name)
+    click.echo(
+        f"adopted {done.snippet} v{done.version}: {file}:{done.first_line}-{done.last_line} "
+        "(differences from the library show as local edits)"
+    )
+
+
+@snippet.command()
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--name", help="Which snippet in FILE (when it holds several).")
 @click.option("--to", "directory", type=click.Path(path_type=Path, file_okay=False))
 def promote(file: Path, name: str | None, directory: Path | None) -> None:

@@ -1,0 +1,377 @@
+"""Clone detection: `toolkit reuse scan` against jscpd on real code plus planted clones, one run.
+
+Corpus (built in a temporary folder, nothing is written to the checkout):
+- real code nobody here wrote: the installed sources of scikit-learn, pandas, matplotlib and
+  seaborn (copied from this environment's site-packages) and ``../shared/notebooks`` when it is
+  there: well over a million lines;
+- four planted projects made by this script from real functions of that code: for each case a
+  function is copied into another project exactly, with its names changed (every parameter and
+  local renamed, one number changed), with one line added or removed (near miss), or into a
+  notebook code cell. The locations are known, so recall is exact.
+
+Measured, alternating the two tools (``--rounds``, default 3) and taking the median of the
+pairwise ratios: a full scan with an empty cache, beside jscpd with its strongest settings for
+the same job (``--ignore-identifiers --ignore-literals --max-gap-lines 2``, Python, ≥ 6 lines);
+then our unchanged rescan. Recall: a planted copy counts as found when one reported clone covers
+at least half of both the original and the copy. Precision: of the reported clones whose two
+sides both lie in the planted projects, the share that is a planted pair (the filler functions
+are real code too, so a genuine clone between two filler functions counts against both tools).
+
+jscpd comes from the npm registry (installed once into ``benchmarks/.cache/``, git-ignored);
+it reads no notebooks, so the notebook cases count against it as it would for a user. Run:
+``.venv/bin/python benchmarks/reuse.py [--rounds 3] [--cases 40]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = Path(__file__).resolve().parent / ".cache"
+JSCPD_VERSION = "5.4.1"
+PACKAGES = ("sklearn", "pandas", "matplotlib", "seaborn")
+KINDS = ("exact", "renamed", "near-miss", "notebook")
+
+
+@dataclass(frozen=True)
+class Place:
+    path: str  # relative to the corpus root
+    first: int  # 1-based lines, inclusive
+    last: int
+
+
+@dataclass(frozen=True)
+class Case:
+    kind: str
+    original: Place
+    copy: Place
+
+
+def jscpd() -> Path:
+    """The jscpd binary, installed from the npm registry into benchmarks/.cache on first use."""
+    binary = CACHE / "node_modules" / ".bin" / "jscpd"
+    if not binary.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [
+                "npm",
+                "install",
+                "--silent",
+                "--no-audit",
+                "--no-fund",
+                "--prefix",
+                str(CACHE),
+                f"jscpd@{JSCPD_VERSION}",
+                f"jscpd-linux-x64-gnu@{JSCPD_VERSION}",
+            ],
+            check=True,
+        )
+    return binary
+
+
+def copy_real_code(dest: Path) -> int:
+    import site
+
+    site_dir = Path(site.getsitepackages()[0])
+    for name in PACKAGES:
+        shutil.copytree(
+            site_dir / name,
+            dest / "real" / name,
+            ignore=shutil.ignore_patterns("__pycache__", "*.so", "*.pyc"),
+        )
+    shared = ROOT.parent / "shared" / "notebooks"
+    if shared.is_dir():
+        shutil.copytree(shared, dest / "real" / "notebooks")
+    else:
+        print("(../shared/notebooks not found: the corpus has no real notebooks)")
+    return sum(p.read_bytes().count(b"\n") for p in (dest / "real").rglob("*.py"))
+
+
+def candidate_functions(real: Path, rng: random.Random, n: int) -> list[tuple[Path, str]]:
+    """Distinct real functions of 12-40 lines, not tests, each from a different file."""
+    files = sorted(p for p in (real / "sklearn").rglob("*.py") if "tests" not in p.parts)
+    rng.shuffle(files)
+    out = []
+    for path in files:
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+        except (SyntaxError, UnicodeDecodeError):
+            continue
+        lines = path.read_text(encoding="utf-8").split("\n")
+        for node in tree.body:
+            if (
+                isinstance(node, ast.FunctionDef)
+                and 12 <= (node.end_lineno or 0) - node.lineno <= 40
+            ):
+                start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+                out.append((path, "\n".join(lines[start - 1 : node.end_lineno]) + "\n"))
+                break
+        if len(out) >= n:
+            break
+    return out
+
+
+def rename(source: str, rng: random.Random) -> str:
+    """Every parameter and local name changed consistently, and the first number changed."""
+    tree = ast.parse(source)
+    fn = tree.body[0]
+    assert isinstance(fn, ast.FunctionDef)
+    names = {a.arg for a in [*fn.args.args, *fn.args.kwonlyargs]} - {"self", "cls"}
+    names |= {
+        n.id for n in ast.walk(fn) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+    }
+    mapping = {name: f"{name}_{rng.randrange(10, 99)}x" for name in names}
+    out = re.sub(r"\b[A-Za-z_]\w*\b", lambda m: mapping.get(m.group(0), m.group(0)), source)
+    return re.sub(r"(?<![\w.])(\d+)(?![\w.])", lambda m: str(int(m.group(1)) + 7), out, count=1)
+
+
+def near_miss(source: str, rng: random.Random) -> str:
+    lines = source.rstrip("\n").split("\n")
+    body = [
+        i
+        for i, line in enumerate(lines)
+        if i > 2 and line.strip() and not line.strip().startswith(("#", '"', "'"))
+    ]
+    i = body[len(body) // 2]
+    indent = re.match(r"\s*", lines[i]).group(0)  # type: ignore[union-attr]
+    if rng.random() < 0.5:
+        lines.insert(i, f"{indent}_checked = len(locals())  # added line")
+    else:
+        del lines[i]
+    return "\n".join(lines) + "\n"
+
+
+def notebook(cells: list[str]) -> str:
+    return json.dumps(
+        {
+            "cells": [
+                {
+                    "cell_type": "code",
+                    "execution_count": None,
+                    "id": f"c{i}",
+                    "metadata": {},
+                    "outputs": [],
+                    "source": c.splitlines(keepends=True),
+                }
+                for i, c in enumerate(cells)
+            ],
+            "metadata": {},
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        },
+        indent=1,
+    )
+
+
+def plant(dest: Path, real: Path, cases_wanted: int, rng: random.Random) -> list[Case]:
+    """Four projects; each case's original and copy land in different projects, among filler."""
+    functions = candidate_functions(real, rng, cases_wanted * 2)
+    planted, filler = functions[:cases_wanted], functions[cases_wanted:]
+    projects = [dest / "planted" / f"project_{i}" for i in range(4)]
+    for p in projects:
+        (p / "src").mkdir(parents=True)
+        (p / "pyproject.toml").write_text(f'[project]\nname = "{p.name}"\n')
+    cases: list[Case] = []
+    for n, (_, source) in enumerate(planted):
+        kind = KINDS[n % len(KINDS)]
+        a, b = rng.sample(projects, 2)
+        orig = _write_module(a / "src" / f"mod_{n}.py", source, filler[n % len(filler)][1])
+        if kind == "notebook":
+            copy_text = source
+            path = b / f"explore_{n}.ipynb"
+            path.write_text(notebook(["import numpy as np\n", copy_text]))
+            copy = Place(str(path.relative_to(dest)), -1, -1)  # a whole cell
+        else:
+            copy_text = {
+                "exact": source,
+                "renamed": rename(source, rng),
+                "near-miss": near_miss(source, rng),
+            }[kind]
+            copy = _write_module(
+                b / "src" / f"copy_{n}.py", copy_text, filler[(n + 7) % len(filler)][1]
+            )
+        cases.append(
+            Case(
+                kind,
+                Place(str(orig[0].relative_to(dest)), *orig[1:]),
+                copy if kind == "notebook" else Place(str(copy[0].relative_to(dest)), *copy[1:]),
+            )
+        )
+    return cases
+
+
+def _write_module(path: Path, source: str, filler: str) -> tuple[Path, int, int]:
+    head = "import numpy as np\n\n\n" + filler + "\n\n"
+    path.write_text(head + source + "\n\n" + filler.replace("def ", "def other_", 1))
+    first = head.count("\n") + 1
+    return path, first, first + source.rstrip("\n").count("\n")
+
+
+def _covers(place: Place, path: str, first: int, last: int) -> bool:
+    if place.path != path:
+        return False
+    if place.first < 0:  # a notebook cell: any hit in that notebook
+        return True
+    overlap = min(place.last, last) - max(place.first, first) + 1
+    return overlap * 2 >= place.last - place.first + 1
+
+
+def score(
+    cases: list[Case], pairs: list[tuple[tuple[str, int, int], tuple[str, int, int]]]
+) -> tuple[dict[str, float], float]:
+    found = {k: [0, 0] for k in KINDS}
+    for case in cases:
+        found[case.kind][1] += 1
+        for x, y in pairs:
+            if (_covers(case.original, *x) and _covers(case.copy, *y)) or (
+                _covers(case.original, *y) and _covers(case.copy, *x)
+            ):
+                found[case.kind][0] += 1
+                break
+    recall = {k: hit / total for k, (hit, total) in found.items() if total}
+    recall["all"] = sum(h for h, _ in found.values()) / max(1, sum(t for _, t in found.values()))
+    planted = [
+        (x, y) for x, y in pairs if x[0].startswith("planted/") and y[0].startswith("planted/")
+    ]
+    good = sum(
+        1
+        for x, y in planted
+        if any(
+            (_covers(c.original, *x) and _covers(c.copy, *y))
+            or (_covers(c.original, *y) and _covers(c.copy, *x))
+            for c in cases
+        )
+    )
+    return recall, (good / len(planted) if planted else float("nan"))
+
+
+def run_ours(corpus: Path, cache_home: Path) -> tuple[float, list]:
+    shutil.rmtree(cache_home, ignore_errors=True)
+    return _ours(corpus, cache_home)
+
+
+def _ours(corpus: Path, cache_home: Path) -> tuple[float, list]:
+    toolkit = Path(sys.executable).parent / "toolkit"
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache_home)}
+    start = time.perf_counter()
+    done = subprocess.run(
+        [str(toolkit), "reuse", "scan", str(corpus), "--json", "--quiet"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    seconds = time.perf_counter() - start
+    payload = json.loads(done.stdout)
+    pairs = []
+    for cls in payload["classes"]:
+        places = [  # the snippet library's own files are not part of the corpus
+            (str(Path(m["path"]).relative_to(corpus)), m["first_line"], m["last_line"])
+            for m in cls["members"]
+            if Path(m["path"]).is_relative_to(corpus)
+        ]
+        pairs += [
+            (places[i], places[j]) for i in range(len(places)) for j in range(i + 1, len(places))
+        ]
+    return seconds, pairs
+
+
+def run_jscpd(corpus: Path, out: Path) -> tuple[float, list]:
+    shutil.rmtree(out, ignore_errors=True)
+    start = time.perf_counter()
+    subprocess.run(
+        [
+            str(jscpd()),
+            "--format",
+            "python",
+            "--min-lines",
+            "6",
+            "--ignore-identifiers",
+            "--ignore-literals",
+            "--max-gap-lines",
+            "2",
+            "--reporters",
+            "json",
+            "--output",
+            str(out),
+            "--silent",
+            str(corpus),
+        ],
+        check=True,
+        cwd=corpus,
+        capture_output=True,
+    )
+    seconds = time.perf_counter() - start
+    report = json.loads((out / "jscpd-report.json").read_text())
+    pairs = []
+    for d in report["duplicates"]:
+
+        def place(f: dict) -> tuple[str, int, int]:
+            name = f["name"]
+            rel = str(Path(name).relative_to(corpus)) if os.path.isabs(name) else name
+            return (rel, f["startLoc"]["line"], f["endLoc"]["line"])
+
+        pairs.append((place(d["firstFile"]), place(d["secondFile"])))
+    return seconds, pairs
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--cases", type=int, default=40)
+    args = parser.parse_args()
+    rng = random.Random(7)
+    with tempfile.TemporaryDirectory(prefix="reuse-bench-") as tmp:
+        corpus = Path(tmp) / "corpus"
+        lines = copy_real_code(corpus)
+        cases = plant(corpus, corpus / "real", args.cases, rng)
+        total = sum(p.read_bytes().count(b"\n") for p in corpus.rglob("*.py"))
+        print(
+            f"corpus: {total:,} lines of .py ({lines:,} real), notebooks; {len(cases)} planted"
+        )
+        ours_t, theirs_t = [], []
+        for _ in range(args.rounds):
+            t, ours_pairs = run_ours(corpus, Path(tmp) / "cache")
+            ours_t.append(t)
+            t, theirs_pairs = run_jscpd(corpus, Path(tmp) / "jscpd-out")
+            theirs_t.append(t)
+        rescan = [_ours(corpus, Path(tmp) / "cache")[0] for _ in range(3)]
+        ratios = [b / a for a, b in zip(ours_t, theirs_t, strict=True)]
+        ours_recall, ours_precision = score(cases, ours_pairs)
+        theirs_recall, theirs_precision = score(cases, theirs_pairs)
+
+    def row(label: str, ours: str, theirs: str) -> None:
+        print(f"{label:28}{ours:>16}{theirs:>16}")
+
+    print()
+    row("", "toolkit reuse", f"jscpd {JSCPD_VERSION}")
+    row(
+        "full scan, median (s)",
+        f"{statistics.median(ours_t):.1f}",
+        f"{statistics.median(theirs_t):.1f}",
+    )
+    row("unchanged rescan (s)", f"{statistics.median(rescan):.2f}", "(no cache)")
+    for kind in (*KINDS, "all"):
+        row(f"recall {kind}", f"{ours_recall[kind]:.0%}", f"{theirs_recall[kind]:.0%}")
+    row("precision (planted area)", f"{ours_precision:.0%}", f"{theirs_precision:.0%}")
+    pairs = ", ".join(f"{r:.2f}" for r in ratios)
+    median = statistics.median(ratios)
+    print(f"\njscpd / toolkit time, median of {args.rounds} paired runs: {median:.2f}x ({pairs})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
