@@ -41,7 +41,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(__file__).resolve().parent / ".cache"
-JSCPD_VERSION = "5.4.1"
+JSCPD_VERSION = "5.3.3"  # its platform package (the Rust binary) exists up to 5.3.3
 PACKAGES = ("sklearn", "pandas", "matplotlib", "seaborn")
 KINDS = ("exact", "renamed", "near-miss", "notebook")
 

@@ -77,7 +77,7 @@ def _statement_span(text: str, first: int, last: int, where: Path) -> tuple[int,
     try:
         tree = ast.parse(text)
     except SyntaxError as exc:
-        raise ToolkitError(f"{where}:{exc.lineno}: not valid Python; fix it before adopting") from exc
+        raise ToolkitError(f"{where}:{exc.lineno}: not valid Python; fix it, then adopt") from exc
     spans = []
     for node in tree.body:
         decorators = getattr(node, "decorator_list", [])
