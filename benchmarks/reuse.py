@@ -339,9 +339,7 @@ def main() -> int:
         lines = copy_real_code(corpus)
         cases = plant(corpus, corpus / "real", args.cases, rng)
         total = sum(p.read_bytes().count(b"\n") for p in corpus.rglob("*.py"))
-        print(
-            f"corpus: {total:,} lines of .py ({lines:,} real), notebooks; {len(cases)} planted"
-        )
+        print(f"corpus: {total:,} lines of .py ({lines:,} real), notebooks; {len(cases)} planted")
         ours_t, theirs_t = [], []
         for _ in range(args.rounds):
             t, ours_pairs = run_ours(corpus, Path(tmp) / "cache")

@@ -334,10 +334,19 @@ def test_adopt_journey_scan_adopt_status_rescan(tmp_path: Path) -> None:
     _project(tmp_path / "work", "fraud", {"prep.py": FEATURES_RENAMED})
 
     def toolkit(*args: str) -> subprocess.CompletedProcess[str]:
-        env = {**os.environ, "TOOLKIT_SNIPPET_PATH": str(tmp_path / "lib"),
-               "XDG_CACHE_HOME": str(env_home / "cache"), "XDG_CONFIG_HOME": str(env_home)}
-        return subprocess.run([str(Path(sys.executable).parent / "toolkit"), *args],
-                              capture_output=True, text=True, env=env, cwd=tmp_path)
+        env = {
+            **os.environ,
+            "TOOLKIT_SNIPPET_PATH": str(tmp_path / "lib"),
+            "XDG_CACHE_HOME": str(env_home / "cache"),
+            "XDG_CONFIG_HOME": str(env_home),
+        }
+        return subprocess.run(
+            [str(Path(sys.executable).parent / "toolkit"), *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+        )
 
     first = json.loads(toolkit("reuse", "scan", str(tmp_path / "work"), "--json").stdout)
     [cls] = first["classes"]

@@ -90,9 +90,7 @@ def _statement_span(text: str, first: int, last: int, where: Path) -> tuple[int,
     return min(s for s, _ in spans), max(e for _, e in spans)
 
 
-def adopt(
-    path: Path, library: Library, *, name: str | None = None, min_lines: int = 4
-) -> Adopted:
+def adopt(path: Path, library: Library, *, name: str | None = None, min_lines: int = 4) -> Adopted:
     """Stamp the copy of ``name`` (default: the best-matching snippet) found in ``path``."""
     if path.suffix != ".py" or not path.is_file():
         raise UsageError(f"FILE {path}: give an existing .py file")
@@ -111,7 +109,7 @@ def adopt(
     body = "\n".join(lines[first - 1 : last]) + "\n"
     base = snippet.source if snippet.source.endswith("\n") else snippet.source + "\n"
     digest = ReceiptStore.for_path(path).save(snippet.name, base)
-    block = render_block(snippet.name, snippet.version, body, digest=digest)
-    new_text = "\n".join([*lines[: first - 1], block.removesuffix("\n"), *lines[last:]])
+    stamped = render_block(snippet.name, snippet.version, body, digest=digest)
+    new_text = "\n".join([*lines[: first - 1], stamped.removesuffix("\n"), *lines[last:]])
     write_source(path, new_text, newline)
     return Adopted(path, snippet.name, snippet.version, first, last)
