@@ -31,6 +31,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "snippet": ("toolkit.cli.snippet:snippet", "The snippet library: find, add, sync code pieces."),
     "reuse": ("toolkit.cli.reuse:reuse", "Find the code you repeat across projects and notebooks."),
     "runs": ("toolkit.cli.runs:runs", "Experiment runs: list, compare, audit, export to MLflow."),
+    "update": ("toolkit.cli.update:update", "Merge a newer template version into a project."),
 }
 
 

@@ -14,7 +14,6 @@ Example:
 from __future__ import annotations
 
 import json
-import logging
 import shutil
 import subprocess
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import Any
 
 from toolkit.errors import ToolkitError, UsageError
 from toolkit.scaffold.names import validate_project_name
+from toolkit.scaffold.source import is_builtin_name
 from toolkit.scaffold.templates import DEFAULT_TEMPLATE, TemplateInfo, find_template
 
 
@@ -49,7 +49,7 @@ def check_context(template: TemplateInfo, context: dict[str, str]) -> None:
 def resolve_names(template: TemplateInfo, context: dict[str, str]) -> dict[str, str]:
     """Fill in slug and package from the project name (unless given) and validate them."""
     variables = template_variables(template)
-    if "project_name" not in variables:
+    if not {"project_name", "project_slug", "package_name"} <= set(variables):
         return dict(context)
     project_name = context.get("project_name", str(variables["project_name"]))
     slug, package = validate_project_name(project_name, context.get("package_name"))
@@ -72,6 +72,14 @@ def _is_nonempty_dir(path: Path) -> bool:
     return path.is_dir() and any(path.iterdir())
 
 
+def _check_target(target: Path, force: bool) -> None:
+    """Refuse a target that is a file, or a non-empty directory without ``force``."""
+    if target.exists() and not target.is_dir():
+        raise ToolkitError(f"{target} exists and is not a directory; choose another project name")
+    if _is_nonempty_dir(target) and not force:
+        raise ToolkitError(f"{target} exists and is not empty; use --force to write into it")
+
+
 def create_project(
     template: str = DEFAULT_TEMPLATE,
     output_dir: str | Path = ".",
@@ -84,53 +92,38 @@ def create_project(
     """Render ``template`` under ``output_dir`` and return the new project's directory.
 
     ``context`` overrides template variables (``{"ml_framework": "PyTorch"}``). An existing
-    non-empty project directory is refused unless ``force``; ``git`` makes a first commit.
+    non-empty project directory is refused unless ``force`` (files the template does not make
+    are kept); ``git`` makes a first commit. The project records a receipt under ``.toolkit/``
+    (template version, answers, the rendered files) for ``toolkit update``.
     """
-    from cookiecutter.exceptions import (
-        CookiecutterException,
-        FailedHookException,
-        OutputDirExistsException,
-    )
-    from cookiecutter.main import cookiecutter
+    from toolkit.scaffold.receipt import Receipt
+    from toolkit.scaffold.snapshot import public_answers, render_snapshot, template_context
+    from toolkit.scaffold.source import resolve_source
 
     info = find_template(template)
+    source = resolve_source(template if not is_builtin_name(template) else info.name)
     context = dict(context or {})
     check_context(info, context)
     output = Path(output_dir).expanduser()
-    overwrite = force
     if not no_input:
-        # Ask first, then check the answers, then render without input: a bad name is refused
-        # before cookiecutter creates anything, the same as with --no-input.
+        # Ask first, then check the answers: a bad name is refused before anything is written.
         context = prompt_for_context(info, context)
-        no_input = True
-    if no_input or "project_name" in context:
-        context = resolve_names(info, context)
-        target = output / context.get("project_slug", "")
-        if _is_nonempty_dir(target) and not force:
-            raise ToolkitError(f"{target} exists and is not empty; use --force to write into it")
-        overwrite = force or target.is_dir()
-    output.mkdir(parents=True, exist_ok=True)
-    # cookiecutter logs a traceback for a failing hook; the hook's own message and ours suffice.
-    logging.getLogger("cookiecutter").setLevel(logging.CRITICAL)
-    try:
-        project = Path(
-            cookiecutter(
-                str(info.path),
-                no_input=no_input,
-                extra_context=context,
-                output_dir=str(output),
-                overwrite_if_exists=overwrite,
-            )
-        )
-    except OutputDirExistsException as exc:
-        raise ToolkitError(f"{exc}; use --force to write into it") from None
-    except FailedHookException as exc:
-        raise UsageError(f"template {info.name!r} refused the input: {exc}") from None
-    except CookiecutterException as exc:
-        raise ToolkitError(f"template {info.name!r}: {exc}") from None
+    context = resolve_names(info, context)
+    full_context = template_context(source.path, context)
+    slug = str(full_context["cookiecutter"].get("project_slug", ""))
+    if "project_slug" in full_context["cookiecutter"] and (
+        not slug or Path(slug).name != slug or slug in {".", ".."}
+    ):
+        raise UsageError(f"project_slug={slug!r} must be a single directory name")
+    snapshot, root_name = render_snapshot(source.path, full_context)
+    target = output / root_name
+    _check_target(target, force)
+    target.mkdir(parents=True, exist_ok=True)
+    snapshot.write_to(target)
+    Receipt(source.to_dict(), public_answers(full_context), snapshot).write(target)
     if git:
-        initialise_git(project)
-    return project
+        initialise_git(target)
+    return target
 
 
 def initialise_git(project: Path) -> None:

@@ -1,0 +1,48 @@
+"""`toolkit new` with hostile values and targets: text stays text, refusals leave nothing behind."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+Runner = Callable[..., subprocess.CompletedProcess[str]]  # the run_toolkit fixture
+
+
+@pytest.mark.parametrize(
+    "value", ["{{ cookiecutter.__class__.__mro__ }}", "{{ unclosed", "{% if %}", "{# x"]
+)
+def test_values_are_text_never_jinja(run_toolkit: Runner, tmp_path: Path, value: str) -> None:
+    result = run_toolkit(
+        "new", "--no-input", "project_name=demo", f"description={value}", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    readme = (tmp_path / "demo" / "README.md").read_text(encoding="utf-8")
+    assert value in readme
+    assert "<class" not in readme
+
+
+def test_slug_with_a_slash_is_refused_and_leaves_nothing(
+    run_toolkit: Runner, tmp_path: Path
+) -> None:
+    result = run_toolkit("new", "--no-input", "project_name=demo", "project_slug=a/b", cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_existing_file_at_the_target_is_named(
+    run_toolkit: Runner, tmp_path: Path, force: bool
+) -> None:
+    (tmp_path / "demo").write_text("precious")
+    args = ["--force"] if force else []
+    result = run_toolkit("new", "--no-input", *args, "project_name=demo", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "exists and is not a directory" in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert (tmp_path / "demo").read_text() == "precious"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo"]
