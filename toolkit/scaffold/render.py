@@ -96,6 +96,8 @@ def create_project(
     are kept); ``git`` makes a first commit. The project records a receipt under ``.toolkit/``
     (template version, answers, the rendered files) for ``toolkit update``.
     """
+    import cookiecutter  # noqa: F401  first: without the [new] extra, the CLI names it
+
     from toolkit.scaffold.receipt import Receipt
     from toolkit.scaffold.snapshot import public_answers, render_snapshot, template_context
     from toolkit.scaffold.source import resolve_source

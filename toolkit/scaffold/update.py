@@ -272,6 +272,8 @@ def adopt_project(
     The base is the template (version ``to``, default: now) rendered with ``answers``: where
     the project differs from it counts as your edits. Returns the receipt and those paths.
     """
+    import cookiecutter  # noqa: F401  first: without the [new] extra, the CLI names it
+
     from toolkit.scaffold.render import resolve_names
     from toolkit.scaffold.source import is_builtin_name, resolve_source
     from toolkit.scaffold.templates import find_template
