@@ -353,3 +353,38 @@ def test_console_scripts_exit_fast_with_status_and_messages(
     assert result.returncode == 1 and expected in result.stderr, result.stderr
     if script == "toolkit-strip-notebook":
         assert json.loads(path.read_text(encoding="utf-8"))["cells"][0]["outputs"] == []
+
+
+def test_strip_options_parse_the_same_in_hook_cli_and_filter(tmp_path: Path) -> None:
+    """Issue 12 item 24: one definition of the options, so "scratch debug" is two tags and
+    "metadata.foo cell.metadata.bar" two keys in the hook, `toolkit nb strip` and the filter;
+    all three write the same bytes."""
+    nb = notebook([1, 2, 3, 4])
+    for cell, tag in zip(nb["cells"], ["scratch", "debug", "keep", "x"], strict=True):
+        cell["metadata"] = {"tags": [tag], "bar": 1, "other": 2}
+    nb["metadata"] = {"foo": 1, "kept": 2}
+    args = [
+        "--drop-tagged-cells",
+        "scratch debug",
+        "--extra-keys",
+        "metadata.foo cell.metadata.bar",
+    ]
+    hook_file = write(tmp_path / "hook.ipynb", nb)
+    assert strip.main([*args, str(hook_file)]) == 1
+    cli_file = write(tmp_path / "cli.ipynb", nb)
+    assert toolkit_cli("nb", "strip", *args, str(cli_file), cwd=tmp_path).returncode == 1
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git("init", "-q", cwd=repo)
+    installed = toolkit_cli("nb", "install-filter", *args, cwd=repo)
+    assert installed.returncode == 0, installed.stderr
+    write(repo / "nb.ipynb", nb)
+    git("add", "nb.ipynb", cwd=repo)
+    staged = git("show", ":nb.ipynb", cwd=repo).encode()
+    assert hook_file.read_bytes() == cli_file.read_bytes() == staged
+    result = json.loads(staged)
+    assert [c["metadata"] for c in result["cells"]] == [
+        {"tags": ["keep"], "other": 2},
+        {"tags": ["x"], "other": 2},
+    ]
+    assert result["metadata"] == {"kept": 2}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -25,51 +27,44 @@ def nb() -> None:
     """Notebook hygiene: strip outputs, check order and errors, git filter."""
 
 
+def strip_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The stripping options as click options, from the one table the hook and the git filter
+    use too (:data:`toolkit.notebooks.strip.STRIP_OPTIONS`)."""
+    from toolkit.notebooks.strip import STRIP_OPTIONS, option_dest
+
+    for option in reversed(STRIP_OPTIONS):
+        help_text = option.help[0].upper() + option.help[1:] + "."
+        if option.kind == "keys":
+            decorate = click.option(
+                *option.flags, option_dest(option), multiple=True, metavar="KEYS", help=help_text
+            )
+        else:
+            decorate = click.option(
+                *option.flags, option_dest(option), is_flag=True, help=help_text
+            )
+        command = decorate(command)
+    return command
+
+
 @nb.command("strip")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--check", is_flag=True, help="Only report; exit 1 if anything would change.")
-@click.option("--keep-output", is_flag=True, help="Keep every cell's outputs.")
-@click.option("--keep-count", is_flag=True, help="Keep execution counts.")
-@click.option("--renumber-ids", is_flag=True, help="Renumber cell ids 0, 1, … like nbstripout.")
-@click.option("--keep-metadata", multiple=True, metavar="KEY", help="Keep this volatile key.")
-@click.option("--extra-keys", multiple=True, metavar="KEY", help="Also remove this key.")
-@click.option("--drop-empty-cells", is_flag=True, help="Remove cells with no source.")
-@click.option("--drop-tagged-cells", multiple=True, metavar="TAG", help="Remove cells tagged TAG.")
-@click.option("--strip-init-cells", is_flag=True, help="Also strip cells marked init_cell.")
+@strip_options
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context
 def strip(
-    ctx: click.Context,
-    paths: tuple[Path, ...],
-    check: bool,
-    keep_output: bool,
-    keep_count: bool,
-    renumber_ids: bool,
-    keep_metadata: tuple[str, ...],
-    extra_keys: tuple[str, ...],
-    drop_empty_cells: bool,
-    drop_tagged_cells: tuple[str, ...],
-    strip_init_cells: bool,
-    as_json: bool,
+    ctx: click.Context, /, paths: tuple[Path, ...], check: bool, as_json: bool, **values: Any
 ) -> None:
     """Strip outputs, execution counts and volatile metadata from notebooks in place.
 
     Files that are already clean are not rewritten; a file that is not a valid notebook is
     reported and left untouched while the others are still processed. Exit 1 when anything
-    changed (or would, with --check) or a file was invalid.
+    changed (or would, with --check) or a file was invalid. The options are the
+    strip-notebook-outputs hook's, read the same way ('scratch debug' is two tags).
     """
-    from toolkit.notebooks.strip import StripOptions, strip_files
+    from toolkit.notebooks.strip import options_from, strip_files
 
-    options = StripOptions(
-        keep_output=keep_output,
-        keep_count=keep_count,
-        keep_id=not renumber_ids,
-        extra_keys=extra_keys,
-        keep_metadata=keep_metadata,
-        drop_empty_cells=drop_empty_cells,
-        drop_tagged_cells=drop_tagged_cells,
-        strip_init_cells=strip_init_cells,
-    )
+    options = options_from(values)
     results = strip_files(_paths(paths), options, check=check)
     if as_json:
         echo_json(
@@ -135,13 +130,16 @@ def check_errors(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     help="Every repository: global git config and global attributes file (core.attributesFile).",
 )
 @click.argument("repo", required=False, default=".", type=click.Path(path_type=Path))
-def install_filter_command(repo: Path, is_global: bool) -> None:
+@strip_options
+def install_filter_command(repo: Path, is_global: bool, **values: Any) -> None:
     """Strip notebooks as a git clean filter: outputs stay in your files, not in commits.
 
     A notebook the filter cannot strip is not staged: `git add` stops and names it."""
     from toolkit.notebooks.git_filter import install_filter
+    from toolkit.notebooks.strip import options_from
 
-    attributes = install_filter(repo, scope="global" if is_global else "local")
+    scope = "global" if is_global else "local"
+    attributes = install_filter(repo, scope=scope, options=options_from(values))
     click.echo(f"notebook filter installed; attributes in {attributes}")
 
 

@@ -27,7 +27,7 @@ from toolkit.notebooks.gitconfig import (
     set_config,
 )
 from toolkit.notebooks.splice import strip_bytes
-from toolkit.notebooks.strip import StripOptions
+from toolkit.notebooks.strip import StripOptions, option_arguments
 
 FILTER_NAME = "toolkit-nbstrip"
 ATTRIBUTE_LINE = f"*.ipynb filter={FILTER_NAME}"
@@ -131,12 +131,21 @@ def serve_process(
 # --- installation -------------------------------------------------------------------------
 
 
-def filter_command(mode: str) -> str:
-    """The command git runs: this interpreter, so the filter works without activating a venv."""
-    return f"{shlex.quote(sys.executable)} -m toolkit.hooks.git_filter {mode}"
+def filter_command(mode: str, options: StripOptions = StripOptions()) -> str:
+    """The command git runs: this interpreter, so the filter works without activating a venv,
+    and the stripping options as the hook spells them.
+
+    Example:
+        >>> filter_command("process", StripOptions(drop_tagged_cells=("a", "b"))).split()[-3:]
+        ['--drop-tagged-cells', "'a", "b'"]
+    """
+    arguments = " ".join(shlex.quote(arg) for arg in [mode, *option_arguments(options)])
+    return f"{shlex.quote(sys.executable)} -m toolkit.hooks.git_filter {arguments}"
 
 
-def install_filter(path: str | Path = ".", *, scope: str = "local") -> Path:
+def install_filter(
+    path: str | Path = ".", *, scope: str = "local", options: StripOptions = StripOptions()
+) -> Path:
     """Register the filter in git config (``local`` or ``global``) and in the attributes file
     of that scope (``.gitattributes``, or the global ``core.attributesFile``); returns it.
 
@@ -144,8 +153,8 @@ def install_filter(path: str | Path = ".", *, scope: str = "local") -> Path:
     notebook unfiltered, with its outputs.
     """
     entries = {
-        f"filter.{FILTER_NAME}.process": filter_command("process"),
-        f"filter.{FILTER_NAME}.clean": filter_command("clean"),
+        f"filter.{FILTER_NAME}.process": filter_command("process", options),
+        f"filter.{FILTER_NAME}.clean": filter_command("clean", options),
         f"filter.{FILTER_NAME}.smudge": "cat",
         f"filter.{FILTER_NAME}.required": "true",
     }

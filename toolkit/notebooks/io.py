@@ -75,50 +75,119 @@ def detect_style(text: str) -> JsonStyle:
     return JsonStyle(indent, ensure_ascii, newline, text.endswith("\n"), separators)
 
 
+_TYPE_NAMES = {
+    str: "a string",
+    int: "a number",
+    float: "a number",
+    bool: "true/false",
+    list: "a list",
+    dict: "an object",
+    type(None): "null",
+}
+
+
+def _kind(value: object) -> str:
+    return _TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+def cell_shape_problem(cell: Any) -> str | None:
+    """What makes ``cell`` unusable for the hooks (a wrongly typed member), or ``None``.
+
+    The hooks read ``source``, ``metadata``, ``outputs`` and ``execution_count``; a value of
+    another type is named instead of being reinterpreted (a string ``outputs`` is not a list
+    of its letters) or crashing a comparison.
+
+    Example:
+        >>> cell_shape_problem({"cell_type": "code", "outputs": "oops"})
+        "'outputs' is a string, not a list of outputs"
+        >>> cell_shape_problem({"cell_type": "code", "execution_count": "1", "outputs": []})
+        "'execution_count' is a string, not an integer or null"
+    """
+    if not isinstance(cell, dict):
+        return f"is {_kind(cell)}, not a cell object"
+    if not isinstance(cell.get("cell_type"), str):
+        return "has no 'cell_type' string"
+    source = cell.get("source", "")
+    if not isinstance(source, str) and not (
+        isinstance(source, list) and all(isinstance(line, str) for line in source)
+    ):
+        return f"'source' is {_kind(source)}, not a string or a list of strings"
+    if not isinstance(cell.get("metadata", {}), dict):
+        return f"'metadata' is {_kind(cell['metadata'])}, not an object"
+    outputs = cell.get("outputs", [])
+    if not isinstance(outputs, list) or not all(isinstance(out, dict) for out in outputs):
+        kind = _kind(outputs) if not isinstance(outputs, list) else "a list of non-objects"
+        return f"'outputs' is {kind}, not a list of outputs"
+    count = cell.get("execution_count")
+    if count is not None and (type(count) is not int):
+        return f"'execution_count' is {_kind(count)}, not an integer or null"
+    return None
+
+
 def check_structure(nb: Any, name: str) -> Notebook:
-    """Light validation of what the stripping code relies on; raises with the file's name."""
+    """Validation of what the hooks rely on; raises naming the file (and the cell, 1-based)."""
     if not isinstance(nb, dict):
         raise InvalidNotebookError(f"{name}: not a notebook (top-level JSON is not an object)")
     version = nb.get("nbformat")
     if version is None or ("cells" not in nb and "worksheets" not in nb):
         raise InvalidNotebookError(f"{name}: not a notebook (no 'nbformat' or 'cells' key)")
-    if version != 4:
+    if version != 4 or type(version) is not int:
         raise InvalidNotebookError(
             f"{name}: unsupported nbformat {version!r}; convert it with "
             "'jupyter nbconvert --to notebook --nbformat 4'"
         )
     cells = nb.get("cells")
-    if not isinstance(cells, list) or not all(
-        isinstance(cell, dict) and "cell_type" in cell for cell in cells
-    ):
+    if not isinstance(cells, list):
         raise InvalidNotebookError(f"{name}: malformed notebook ('cells' must be a list of cells)")
+    for index, cell in enumerate(cells, start=1):
+        problem = cell_shape_problem(cell)
+        if problem:
+            raise InvalidNotebookError(f"{name}: malformed notebook: cell {index} {problem}")
     if not isinstance(nb.get("metadata", {}), dict):
         raise InvalidNotebookError(f"{name}: malformed notebook ('metadata' is not an object)")
     return nb
 
 
-def parse_json(text: str, name: str) -> Any:
-    """``json.loads(text)``, by the same C scanner but without importing ``json`` (and ``re``);
-    invalid JSON raises :class:`InvalidNotebookError` naming ``name``, the reason and the line.
-    """
-    from toolkit.notebooks.jsonspans import NotSpliceable, scan_value, skip_whitespace
+def too_deep_message(name: str) -> str:
+    """The one line for JSON nested beyond what Python's parser (and Jupyter's) can read."""
+    return f"{name}: nested too deeply to read safely (over ~1,000 levels); left untouched"
 
+
+def invalid_json_error(text: str, name: str, *, too_deep: bool = False) -> InvalidNotebookError:
+    """The error for ``text`` that the strict scanner refused, worded as ``json.loads`` words
+    it (reason, line and column), or naming NaN/Infinity, which only ``json.loads`` accepts."""
+    if too_deep:
+        return InvalidNotebookError(too_deep_message(name))
     if not text.strip():
-        raise InvalidNotebookError(f"{name}: empty file, not a notebook")
+        return InvalidNotebookError(f"{name}: empty file, not a notebook")
+    import json  # only to word the error
+
     try:
-        value, end = scan_value(text, skip_whitespace(text, 0))
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        return InvalidNotebookError(
+            f"{name}: invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        )
+    except RecursionError:
+        return InvalidNotebookError(too_deep_message(name))
+    return InvalidNotebookError(
+        f"{name}: not strict JSON (NaN or Infinity, which JSON does not allow); left untouched"
+    )
+
+
+def parse_json(text: str, name: str) -> Any:
+    """``json.loads(text)`` for strict JSON, by the same C scanner but without importing
+    ``json`` (and ``re``); anything else raises :class:`InvalidNotebookError` naming ``name``,
+    the reason and the line."""
+    from toolkit.notebooks.jsonspans import NotSpliceable, TooDeep, scan_value, skip_whitespace
+
+    start = 1 if text.startswith("\ufeff") else 0
+    try:
+        value, end = scan_value(text, skip_whitespace(text, start))
         if text[end:].strip(" \t\n\r"):
             raise NotSpliceable("extra data")
-    except NotSpliceable:
-        import json  # to word the error exactly as json.loads does
-
-        try:
-            json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InvalidNotebookError(
-                f"{name}: invalid JSON ({exc.msg} at line {exc.lineno})"
-            ) from None
-        raise InvalidNotebookError(f"{name}: invalid JSON") from None
+    except NotSpliceable as exc:
+        raise invalid_json_error(text, name, too_deep=isinstance(exc, TooDeep)) from None
     return value
 
 

@@ -6,16 +6,19 @@ re-encoded) needs those positions. Values are parsed by the C scanner behind ``j
 (``_json.make_scanner``); this module only walks the punctuation between them. It imports
 nothing but ``_json``: importing ``json`` pulls in ``re`` and costs a hook ~8 ms per start.
 
-Anything unexpected raises :class:`NotSpliceable`; callers then take the plain
-parse-and-rewrite path, which also produces the precise error message for invalid JSON.
+The scanner is strict JSON: ``NaN``/``Infinity`` (which ``json.loads`` accepts) and control
+characters in strings are refused, so a text this module accepts can be written back as
+strict JSON. Duplicate keys are legal JSON: every occurrence is listed, in order, and readers
+(``json.loads``, nbformat, Jupyter) use the last. Anything unexpected raises
+:class:`NotSpliceable` (:class:`TooDeep` for nesting beyond the C scanner's recursion limit).
 
 Example:
-    >>> text = '{"a": 1, "b": [true, null]}'
+    >>> text = '{"a": 1, "b": [true, null], "a" : 2}'
     >>> members, end = object_members(text, 0)
-    >>> [(m.key, m.value, text[m.value_start:m.end]) for m in members], end
-    ([('a', 1, '1'), ('b', [True, None], '[true, null]')], 27)
-    >>> rebuild(text, 0, end, members, keep=[1], values={})
-    '{"b": [true, null]}'
+    >>> [(m.key, text[m.value_start:m.end]) for m in members], end
+    ([('a', '1'), ('b', '[true, null]'), ('a', '2')], 36)
+    >>> rebuild(text, 0, end, members, keep=[1, 2], values={2: "3"})
+    '{"b": [true, null], "a" : 3}'
 """
 
 from __future__ import annotations
@@ -30,22 +33,26 @@ _WHITESPACE = " \t\n\r"
 
 
 class NotSpliceable(Exception):
-    """The text is not in a shape the splicing path handles; use the parse-and-rewrite path."""
+    """The text is not strict JSON in a shape this module walks."""
+
+
+class TooDeep(NotSpliceable):
+    """Nesting deeper than the C scanner's recursion limit (about 1,000 levels)."""
+
+
+def _refuse_constant(name: str) -> object:
+    raise ValueError(f"{name} is not strict JSON")
 
 
 class _DecoderContext:
     """The attributes ``_json.make_scanner`` reads from a ``json.JSONDecoder``."""
 
-    strict = True
+    strict = True  # control characters inside strings are invalid JSON
     object_hook = None
     object_pairs_hook = None
-    parse_float = float
+    parse_float = float  # 1e400 becomes inf in memory only: the text is never re-encoded
     parse_int = int
-    parse_constant = {  # what json.loads accepts beyond strict JSON
-        "NaN": float("nan"),
-        "Infinity": float("inf"),
-        "-Infinity": float("-inf"),
-    }.__getitem__
+    parse_constant = staticmethod(_refuse_constant)
 
 
 def _make_scan_once() -> Callable[[str, int], tuple[object, int]]:
@@ -55,7 +62,7 @@ def _make_scan_once() -> Callable[[str, int], tuple[object, int]]:
     except ImportError:  # a Python without the C accelerator: the pure-Python scanner
         from json import JSONDecoder
 
-        scan = JSONDecoder().scan_once  # type: ignore[attr-defined]
+        scan = JSONDecoder(parse_constant=_refuse_constant).scan_once  # type: ignore[attr-defined]
         return scan
     scan = make_scanner(_DecoderContext())  # type: ignore[arg-type]
     return scan
@@ -68,7 +75,9 @@ def scan_value(text: str, index: int) -> tuple[object, int]:
     """Parse the JSON value starting exactly at ``index``; return it and the index after it."""
     try:
         return _scan(text, index)
-    except Exception:  # StopIteration (no value here), JSONDecodeError, RecursionError
+    except RecursionError:
+        raise TooDeep(f"nesting too deep at offset {index}") from None
+    except Exception:  # StopIteration (no value here), JSONDecodeError, a refused constant
         raise NotSpliceable(f"no valid JSON value at offset {index}") from None
 
 
@@ -92,13 +101,8 @@ class Member:
     __slots__ = ("end", "key", "start", "value", "value_start")
 
     def __init__(self, key: str, start: int, value_start: int, end: int, value: object) -> None:
-        self.key, self.start, self.value_start, self.end, self.value = (
-            key,
-            start,
-            value_start,
-            end,
-            value,
-        )
+        self.key, self.start, self.value_start, self.end = key, start, value_start, end
+        self.value = value
 
 
 def _expect(text: str, index: int, char: str) -> None:
@@ -129,11 +133,11 @@ def _container(
 def object_members(
     text: str, index: int, parser_for: Callable[[str], Parser | None] | None = None
 ) -> tuple[list[Member], int]:
-    """Members of the object starting at ``text[index] == '{'`` and the index after its ``}``.
+    """Members of the object starting at ``text[index] == '{'`` (every occurrence of a
+    duplicated key, in order) and the index after its ``}``.
 
     Values are parsed by the C scanner, or by ``parser_for(key)`` when that returns a parser
-    (to walk into a member with positions). Duplicate keys raise :class:`NotSpliceable`:
-    ``json.loads`` keeps only the last, and an edit could not say which.
+    (to walk into a member with positions).
     """
 
     def member(start: int) -> Member:
@@ -146,10 +150,7 @@ def object_members(
         value, end = parse(text, value_start)
         return Member(str(key), start, value_start, end, value)
 
-    members, end = _container(text, index, "{}", member)
-    if len({member.key for member in members}) != len(members):
-        raise NotSpliceable("duplicate keys in an object")
-    return members, end
+    return _container(text, index, "{}", member)
 
 
 def array_items(text: str, index: int, parse: Parser = scan_value) -> tuple[list[Member], int]:
@@ -160,6 +161,12 @@ def array_items(text: str, index: int, parse: Parser = scan_value) -> tuple[list
         return Member("", start, start, end, value)
 
     return _container(text, index, "[]", item)
+
+
+def last_wins(members: Sequence[Member]) -> dict[str, object]:
+    """The object the members mean: the last occurrence of a duplicated key wins (at the
+    first occurrence's place in the order, as ``json.loads`` builds it)."""
+    return {member.key: member.value for member in members}
 
 
 def rebuild(

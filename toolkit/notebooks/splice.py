@@ -1,19 +1,19 @@
-"""Strip a notebook by splicing edits into its text, so untouched bytes are never re-encoded.
+"""Strip a notebook by splicing edits into its text: the one way the toolkit writes a strip.
 
-The reference algorithm (:func:`toolkit.notebooks.strip.strip_notebook`) works on the parsed
-notebook and rewrites the whole file. This path makes the same per-cell decisions with the
-same functions, but only edits the text where something changes: an ``outputs`` value becomes
-``[]``, an ``execution_count`` becomes ``null``, a volatile metadata member is cut out with its
-separator. Each edited cell is parsed back and compared with the reference result, so the
-output is verified rather than assumed. For a file written by Jupyter (``json.dumps`` with an
-indent) the bytes equal the reference's; for hand-formatted files this path keeps even more
-of the original. Any shape it does not handle returns ``None`` and the caller takes the
-reference path, which also reports invalid files precisely.
+The decisions are the reference algorithm's (:func:`toolkit.notebooks.strip.strip_notebook`,
+on the parsed notebook); this module turns the difference between the notebook and its
+stripped form into a few edits of the text: an ``outputs`` value becomes ``[]``, an
+``execution_count`` becomes ``null``, a volatile metadata member is cut out with its
+separator, a dropped cell is cut out of the cells array. Nothing else is re-encoded, so the
+layout, escapes (``\\/``, ``\\u00e9``, lone surrogates), number spellings (``1.50``, ``1E5``,
+``1e400``), line ends (CRLF, CR, mixed) and trailing bytes stay as written. Duplicate keys are
+read as every JSON reader does (the last wins); in an object that is edited, the dead earlier
+occurrences are dropped, so nothing hidden in them reaches a commit.
 
-Why: rewriting the whole file (encoding every output again only for most of it to be
-deleted, and detecting the file's JSON style first) cost more than parsing it, and this
-module imports neither ``json`` nor ``re``, which a hook pays ~8 ms per start for. Every
-value is still parsed by the C scanner, so invalid JSON anywhere in the file is still caught.
+The result is verified, not assumed: it is parsed again (strict JSON) and must equal the
+reference result, else the file is left untouched with one line saying why. So a hook either
+writes a file that parses, means what the options asked and differs only where they asked,
+or writes nothing.
 
 Example:
     >>> import json
@@ -23,7 +23,7 @@ Example:
     ...         "source": "print('hi')"}
     >>> text = json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4,
     ...                    "nbformat_minor": 5}, indent=1)
-    >>> stripped, removed = splice_strip(text, StripOptions())
+    >>> stripped, removed = strip_text(text, StripOptions())
     >>> removed, stripped.count("null"), '"outputs": []' in stripped, '"metadata": {}' in stripped
     (1, 1, True, True)
 """
@@ -34,19 +34,15 @@ from toolkit.errors import InvalidNotebookError
 from toolkit.notebooks.jsonspans import (
     Member,
     NotSpliceable,
+    TooDeep,
     array_items,
+    last_wins,
     object_members,
     rebuild,
     scan_value,
     skip_whitespace,
 )
-from toolkit.notebooks.strip import (
-    StripOptions,
-    drop_cell,
-    strip_cell,
-    volatile_paths,
-    without_key_paths,
-)
+from toolkit.notebooks.strip import StripOptions, drop_cell, strip_notebook
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs a hook start ~10 ms
 if TYPE_CHECKING:
@@ -64,194 +60,154 @@ def _literal(old: object, new: object) -> str:
     raise NotSpliceable(f"cannot write {type(new).__name__} without re-encoding")
 
 
-def edit_object(text: str, start: int, end: int, members: list[Member], old: Any, new: Any) -> str:
-    """Text of the object ``text[start:end]`` (its ``members`` walked), edited from ``old`` to
-    ``new``, where ``new`` only drops members or replaces values (never adds or reorders).
+def edit_value(text: str, start: int, end: int, old: Any, new: Any) -> str:
+    """Text of the value ``text[start:end]`` (which parses to ``old``) edited to mean ``new``,
+    where ``new`` only drops object members or replaces values with literals."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        members, _ = object_members(text, start)
+        return edit_members(text, start, end, members, new)
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new) and new:
+        items, _ = array_items(text, start)
+        values = {
+            index: edit_value(text, item.value_start, item.end, item.value, after)
+            for index, (item, after) in enumerate(zip(items, new, strict=True))
+            if not (after is item.value or after == item.value)
+        }
+        return rebuild(text, start, end, items, list(range(len(items))), values)
+    return _literal(old, new)
+
+
+def edit_members(
+    text: str, start: int, end: int, members: list[Member], new: dict[str, Any]
+) -> str:
+    """Text of the object ``text[start:end]`` (its ``members`` walked) edited to mean ``new``.
+
+    Members absent from ``new`` are cut out with their separator; so are dead duplicates
+    (earlier occurrences of a key, which no reader sees) of this edited object.
     """
-    if [key for key in old if key in new] != list(new):
-        raise NotSpliceable("edit adds or reorders members")
-    keep, values = [], {}
+    last = {member.key: index for index, member in enumerate(members)}
+    keep: list[int] = []
+    values: dict[int, str] = {}
     for index, member in enumerate(members):
-        if member.key not in new:
+        if last[member.key] != index or member.key not in new:
             continue
         keep.append(index)
-        before, after = old[member.key], new[member.key]
-        if after is before or after == before:
-            continue
-        if isinstance(before, dict) and isinstance(after, dict):
-            inner, inner_end = object_members(text, member.value_start)
-            values[index] = edit_object(text, member.value_start, inner_end, inner, before, after)
-        else:
-            values[index] = _literal(before, after)
+        after = new[member.key]
+        if not (after is member.value or after == member.value):
+            values[index] = edit_value(text, member.value_start, member.end, member.value, after)
+    if {members[index].key for index in keep} != set(new):
+        raise NotSpliceable("the edit would add members")
     return rebuild(text, start, end, members, keep, values)
 
 
-def edit_cell(text: str, start: int, end: int, old: dict[str, Any], new: dict[str, Any]) -> str:
-    """Text of the cell ``text[start:end]`` edited from ``old`` to ``new``.
-
-    The common edits only replace values (``execution_count``, ``outputs``, ``metadata``), so
-    just those values are located, in document order, instead of walking every member; a
-    member that disappears needs the separators and takes the full walk. The caller parses
-    the result back, so a value found in the wrong place can only cost the slower path.
-    """
-    if len(new) != len(old):
-        members, _ = object_members(text, start)
-        return edit_object(text, start, end, members, old, new)
-    keys = list(old)
-    pieces, position = [], start
-    for index, (key, before) in enumerate(old.items()):
-        after = new[key]
+def _edit_cells(
+    text: str,
+    member: Member,
+    old: list[dict[str, Any]],
+    new: list[dict[str, Any]],
+    options: StripOptions,
+) -> tuple[str, int]:
+    """New text of the cells array and how many cells lost their outputs."""
+    items: list[Member] = member.value  # type: ignore[assignment]
+    keep = [index for index, cell in enumerate(old) if not drop_cell(cell, options)]
+    values: dict[int, str] = {}
+    cleared = 0
+    for index, after in zip(keep, new, strict=True):
+        before = old[index]
         if after is before or after == before:
             continue
-        found = text.find(f'"{key}":', position, end)
-        if found < 0:
-            raise NotSpliceable(f"member {key!r} not found in the cell text")
-        value_start = skip_whitespace(text, found + len(key) + 3)
-        if isinstance(before, dict) and isinstance(after, dict):
-            inner, value_end = object_members(text, value_start)
-            replacement = edit_object(text, value_start, value_end, inner, before, after)
-        elif isinstance(before, list):
-            # Outputs, the bulk of a notebook, are replaced whole: only their end is needed,
-            # where the next member begins (or the cell closes). Not parsing them a second
-            # time halves the work on them.
-            following = keys[index + 1] if index + 1 < len(keys) else None
-            value_end = _value_end(text, value_start, end, following)
-            replacement = _literal(before, after)
-        else:
-            value, value_end = scan_value(text, value_start)
-            if value != before:
-                raise NotSpliceable(f"member {key!r} found in the wrong place")
-            replacement = _literal(before, after)
-        pieces += [text[position:value_start], replacement]
-        position = value_end
-    pieces.append(text[position:end])
-    return "".join(pieces)
-
-
-def _value_end(text: str, value_start: int, cell_end: int, following: str | None) -> int:
-    """End of the member value starting at ``value_start``: before the comma in front of the
-    ``following`` member's key (its last occurrence in the cell: nothing after it can hold
-    one), or before the cell's closing brace. A wrong guess fails the caller's parse-back."""
-    if following is None:
-        stop = cell_end - 1  # the closing brace
-    else:
-        stop = text.rfind(f'"{following}":', value_start, cell_end) - 1
-        while stop > value_start and text[stop] in " \t\n\r":
-            stop -= 1
-        if stop <= value_start or text[stop] != ",":
-            raise NotSpliceable(f"no separator before member {following!r}")
-    while stop > value_start and text[stop - 1] in " \t\n\r":
-        stop -= 1
-    return stop
-
-
-def _verified(piece: str, expected: object) -> str:
-    """``piece`` after checking that it parses to ``expected`` (else the reference path)."""
-    if scan_value(piece, 0)[0] != expected:
-        raise NotSpliceable("spliced text does not parse to the expected value")
-    return piece
-
-
-def _top_level(text: str) -> tuple[int, list[Member], int, dict[str, Any]]:
-    start = skip_whitespace(text, 0)
-    # The cells as items with positions, each cell parsed whole by the C scanner.
-    members, end = object_members(text, start, {"cells": array_items}.get)
-    if text[end:].strip(" \t\n\r"):
-        raise NotSpliceable("extra data after the notebook object")
-    top = {member.key: member.value for member in members}
-    metadata = top.get("metadata", {})
-    if top.get("nbformat") != 4 or "cells" not in top or not isinstance(metadata, dict):
-        raise NotSpliceable("not an nbformat 4 notebook")
-    return start, members, end, top
-
-
-def _strip_cells(
-    text: str,
-    cells: Member,
-    options: StripOptions,
-    keep_output: bool,
-    cell_paths: list[str],
-) -> tuple[str | None, int]:
-    """New text of the cells array (``None`` when unchanged) and how many cells lost outputs."""
-    items: list[Member] = cells.value  # type: ignore[assignment]
-    keep: list[int] = []
-    values: dict[int, str] = {}
-    cleared, changed = 0, False
-    for index, item in enumerate(items):
-        cell: Any = item.value
-        if not isinstance(cell, dict) or "cell_type" not in cell:
-            raise NotSpliceable("a cell without cell_type")
-        if drop_cell(cell, options):
-            changed = True
-            continue
-        stripped = strip_cell(cell, len(keep), keep_output, cell_paths, options)
-        keep.append(index)
-        if stripped == cell:
-            continue
-        changed = True
-        if cell.get("outputs") and not stripped.get("outputs"):
+        if before.get("outputs") and not after.get("outputs"):
             cleared += 1
-        piece = edit_cell(text, item.start, item.end, cell, stripped)
-        values[index] = _verified(piece, stripped)
-    if not changed:
-        return None, 0
-    return rebuild(text, cells.value_start, cells.end, items, keep, values), cleared
+        item = items[index]
+        cell_members, _ = object_members(text, item.value_start)
+        values[index] = edit_members(text, item.value_start, item.end, cell_members, after)
+    return rebuild(text, member.value_start, member.end, items, keep, values), cleared
 
 
-def splice_strip(text: str, options: StripOptions = StripOptions()) -> tuple[str, int] | None:
-    """Stripped ``text`` (``text`` itself when nothing changes) and the number of cells whose
-    outputs were removed; ``None`` when the text is not in a shape this path handles (use the
-    reference).
-    """
+def _cells_items(text: str, index: int) -> tuple[object, int]:
+    """The cells array as items with positions (any other value, such as a dead duplicate
+    ``"cells"`` member, is parsed as it is and rejected later if it is the one that counts)."""
+    return array_items(text, index) if text[index] == "[" else scan_value(text, index)
+
+
+def _parse(text: str, name: str) -> tuple[int, list[Member], int, dict[str, Any]]:
+    """The top-level members (the cells as items, each parsed whole), the span of the
+    notebook object, and the notebook it means (checked: a usable nbformat 4 notebook)."""
+    from toolkit.notebooks.io import check_structure, invalid_json_error, parse_json
+
+    start = 1 if text.startswith("\ufeff") else 0  # a byte-order mark stays where it is
     try:
-        start, members, end, top = _top_level(text)
-        keep_output = options.keep_output or bool(top.get("metadata", {}).get("keep_output"))
-        cell_paths, notebook_paths = volatile_paths(options)
-        values: dict[int, str] = {}
-        cleared = 0
-        for index, member in enumerate(members):
-            if member.key == "cells":
-                cells_text, cleared = _strip_cells(text, member, options, keep_output, cell_paths)
-                if cells_text is not None:
-                    values[index] = cells_text
-            elif member.key == "metadata":
-                stripped: Any = without_key_paths(top, notebook_paths)
-                if stripped["metadata"] != top["metadata"]:
-                    inner, inner_end = object_members(text, member.value_start)
-                    piece = edit_object(
-                        text,
-                        member.value_start,
-                        inner_end,
-                        inner,
-                        top["metadata"],
-                        stripped["metadata"],
-                    )
-                    values[index] = _verified(piece, stripped["metadata"])
-        if not values:
-            return text, 0
-        body = rebuild(text, start, end, members, list(range(len(members))), values)
-        return text[:start] + body + text[end:], cleared
-    except (NotSpliceable, InvalidNotebookError, RecursionError):
-        return None
+        start = skip_whitespace(text, start)
+        members, end = object_members(text, start, {"cells": _cells_items}.get)
+        if text[end:].strip(" \t\n\r"):
+            raise NotSpliceable("extra data after the notebook object")
+    except TooDeep:
+        raise invalid_json_error(text, name, too_deep=True) from None
+    except NotSpliceable:
+        # Invalid JSON (parse_json words it as json.loads does), or JSON that is no notebook.
+        check_structure(parse_json(text, name), name)
+        raise invalid_json_error(text, name) from None
+    nb: dict[str, Any] = last_wins(members)
+    for member in members:
+        if member.key == "cells" and isinstance(member.value, list):
+            nb["cells"] = [item.value for item in member.value]
+        elif member.key == "cells":
+            nb["cells"] = member.value
+    return start, members, end, check_structure(nb, name)
+
+
+def _edit(text: str, options: StripOptions, name: str) -> tuple[str, int]:
+    start, members, end, nb = _parse(text, name)
+    expected = strip_notebook(nb, options)
+    if expected == nb:
+        return text, 0
+    last = {member.key: index for index, member in enumerate(members)}
+    keep, values, cleared = [], {}, 0
+    for index, member in enumerate(members):
+        if last[member.key] != index:
+            continue  # a dead duplicate of the edited notebook object
+        keep.append(index)
+        key = member.key
+        if expected[key] is nb[key] or expected[key] == nb[key]:
+            continue
+        if key == "cells":
+            values[index], cleared = _edit_cells(text, member, nb[key], expected[key], options)
+        else:
+            values[index] = edit_value(text, member.value_start, member.end, nb[key], expected[key])
+    body = rebuild(text, start, end, members, keep, values)
+    result = text[:start] + body + text[end:]
+    if scan_value(result, start)[0] != expected:
+        raise NotSpliceable("the edited text does not mean the stripped notebook")
+    return result, cleared
+
+
+def strip_text(
+    text: str, options: StripOptions = StripOptions(), name: str = "<stdin>"
+) -> tuple[str, int]:
+    """Stripped notebook text (``text`` itself when nothing changes) and the number of cells
+    whose outputs were removed. Raises :class:`InvalidNotebookError` naming ``name`` for a
+    file that is not a usable notebook or that cannot be stripped by splicing."""
+    try:
+        return _edit(text, options, name)
+    except (TooDeep, RecursionError):
+        from toolkit.notebooks.io import too_deep_message
+
+        raise InvalidNotebookError(too_deep_message(name)) from None
+    except NotSpliceable as exc:  # a shape these edits cannot express: write nothing
+        raise InvalidNotebookError(
+            f"{name}: left untouched: the stripped text failed its check ({exc}); "
+            "please report this notebook"
+        ) from None
 
 
 def strip_bytes(
     data: bytes, options: StripOptions = StripOptions(), name: str = "<stdin>"
 ) -> tuple[bytes, int]:
     """Stripped notebook file content (``data`` itself when nothing changes) and the number of
-    cells whose outputs were removed. Raises :class:`InvalidNotebookError` naming ``name``.
-
-    Splices when the text allows, else parses and rewrites (which also words the error for an
-    invalid file).
-    """
+    cells whose outputs were removed. Raises :class:`InvalidNotebookError` naming ``name``."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise InvalidNotebookError(f"{name}: not UTF-8 text, so not a notebook") from None
-    spliced = splice_strip(text, options)
-    if spliced is None:
-        from toolkit.notebooks.strip import strip_parsed
-
-        spliced = strip_parsed(text, options, name)
-    stripped, cleared = spliced
+    stripped, cleared = strip_text(text, options, name)
     return (data if stripped is text else stripped.encode("utf-8")), cleared

@@ -25,10 +25,11 @@ from toolkit._record import Record
 from toolkit.errors import InvalidNotebookError, ToolkitError
 
 # Only the standard library's lightest modules here: this is the hook's hot path, and typing,
-# pathlib, json (with re) and tempfile would each add 7-10 ms to every hook start. The
-# parse-and-rewrite path (toolkit.notebooks.io) loads only when a file needs it.
+# pathlib, json (with re) and tempfile would each add 7-10 ms to every hook start. json loads
+# only to word an error for an invalid file.
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING, for the same reason
 if TYPE_CHECKING:
+    import argparse
     from collections.abc import Iterable
     from typing import Any
 
@@ -93,6 +94,106 @@ class StripOptions(Record):
         return [key for key in keys if key not in kept]
 
 
+class StripOption(Record):
+    """One command-line option of stripping: its flags, the :class:`StripOptions` field it
+    sets, its kind (``flag``; ``inverse`` sets the field to False; ``keys``: repeatable, each
+    value a space-separated list), and its help."""
+
+    __slots__ = ("field", "flags", "help", "kind")
+
+    def __init__(self, flags: tuple[str, ...], field: str, kind: str, help: str) -> None:
+        self.flags, self.field, self.kind, self.help = flags, field, kind, help
+
+
+# The one definition of the stripping options: the hook (argparse), `toolkit nb strip` (click)
+# and the git filter (argparse, from `install-filter`) are all built from this table and read
+# values through `options_from`, so "scratch debug" means two tags everywhere.
+STRIP_OPTIONS = (
+    StripOption(("--keep-output",), "keep_output", "flag", "keep every cell's outputs"),
+    StripOption(("--keep-count",), "keep_count", "flag", "keep execution counts"),
+    StripOption(("--renumber-ids",), "keep_id", "inverse", "cell ids '0', '1', … (nbstripout)"),
+    StripOption(
+        ("--keep-metadata", "--keep-metadata-keys"),  # the second is nbstripout's name
+        "keep_metadata",
+        "keys",
+        "keep these volatile keys ('metadata.widgets collapsed'); repeatable",
+    ),
+    StripOption(
+        ("--extra-keys",),
+        "extra_keys",
+        "keys",
+        "also remove these keys ('metadata.foo cell.metadata.bar'); repeatable",
+    ),
+    StripOption(("--drop-empty-cells",), "drop_empty_cells", "flag", "remove empty cells"),
+    StripOption(
+        ("--drop-tagged-cells",),
+        "drop_tagged_cells",
+        "keys",
+        "remove cells with any of these tags ('scratch debug'); repeatable",
+    ),
+    StripOption(
+        ("--strip-init-cells",), "strip_init_cells", "flag", "also strip cells marked init_cell"
+    ),
+)
+
+
+def option_dest(option: StripOption) -> str:
+    """The parameter name argparse and click give the option (its first flag)."""
+    return option.flags[0].lstrip("-").replace("-", "_")
+
+
+def options_from(values: dict[str, Any]) -> StripOptions:
+    """:class:`StripOptions` from parsed option values keyed by :func:`option_dest`; every
+    ``keys`` value is split on whitespace, so ``["scratch debug", "tmp"]`` is three tags.
+
+    Example:
+        >>> options_from({"drop_tagged_cells": ["scratch debug"]}).drop_tagged_cells
+        ('scratch', 'debug')
+    """
+    fields: dict[str, Any] = {}
+    for option in STRIP_OPTIONS:
+        value = values.get(option_dest(option))
+        if option.kind == "flag":
+            fields[option.field] = bool(value)
+        elif option.kind == "inverse":
+            fields[option.field] = not value
+        else:
+            fields[option.field] = tuple(part for item in value or () for part in item.split())
+    return StripOptions(**fields)
+
+
+def option_arguments(options: StripOptions) -> list[str]:
+    """The command-line arguments that give ``options`` (the inverse of parsing them).
+
+    Example:
+        >>> option_arguments(StripOptions(keep_count=True, drop_tagged_cells=("a", "b")))
+        ['--keep-count', '--drop-tagged-cells', 'a b']
+    """
+    default = StripOptions()
+    arguments: list[str] = []
+    for option in STRIP_OPTIONS:
+        value = getattr(options, option.field)
+        if value == getattr(default, option.field):
+            continue
+        arguments += (
+            [option.flags[0]] if option.kind != "keys" else [option.flags[0], " ".join(value)]
+        )
+    return arguments
+
+
+def add_strip_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add :data:`STRIP_OPTIONS` to an argparse parser (the hook and the git filter)."""
+    for option in STRIP_OPTIONS:
+        if option.kind == "keys":
+            # One value per flag (repeatable), never nargs="+": that would swallow the file
+            # names pre-commit appends after the hook's args.
+            parser.add_argument(
+                *option.flags, action="append", default=[], metavar="KEYS", help=option.help
+            )
+        else:
+            parser.add_argument(*option.flags, action="store_true", help=option.help)
+
+
 class StripResult(Record):
     """What happened to one file: ``changed`` (or would change, with check), or an ``error``;
     ``cleared_cells`` counts the cells whose outputs were removed."""
@@ -130,32 +231,37 @@ def _split_path(path: str) -> tuple[str, str]:
 
 
 def without_key_paths(container: Any, paths: list[str]) -> Any:
-    """``container`` without every key path (``"a.b"``) in ``paths``: a copy along the paths
-    that remove something, else ``container`` itself.
+    """``container`` without every key path (``"a.b"``: key ``b`` inside key ``a``) in
+    ``paths``: a copy along the paths that remove something, else ``container`` itself.
 
-    As nbstripout's ``pop_recursive``: a path that is itself a key (``"a.b"`` literally) is
-    removed; otherwise its head is followed. Copy-on-write instead of a deep copy: outputs
-    can be megabytes of images, and copying them only to drop them dominated the run time.
+    Paths are followed through nested objects only, as nbstripout's ``pop_recursive`` does:
+    a key that literally contains a dot (``"metadata.collapsed"`` beside ``"metadata"``) is the
+    user's data, never a path, so stripping neither deletes it nor is steered by it.
+    Copy-on-write instead of a deep copy: outputs can be megabytes of images, and copying
+    them only to drop them dominated the run time.
 
     Example:
         >>> without_key_paths({"metadata": {"scrolled": True, "tags": []}}, ["metadata.scrolled"])
         {'metadata': {'tags': []}}
+        >>> without_key_paths({"metadata.scrolled": 1}, ["metadata.scrolled"])
+        {'metadata.scrolled': 1}
     """
     if not isinstance(container, dict) or not paths:
         return container
+    drop: set[str] = set()
     nested: dict[str, list[str]] = {}
-    drop = False
     for path in paths:
-        if path in container:
-            drop = True
-            continue
         head, tail = _split_path(path)
-        if tail and head in container:
+        if head not in container:
+            continue
+        if tail:
             nested.setdefault(head, []).append(tail)
+        else:
+            drop.add(head)
     if not drop and not nested:
         return container
     result = (
-        {key: value for key, value in container.items() if key not in paths} if drop else container
+        {key: value for key, value in container.items() if key not in drop} if drop else container
     )
     for head, tails in nested.items():
         if head in result:
@@ -252,40 +358,20 @@ def strip_notebook(nb: Notebook, options: StripOptions = StripOptions()) -> Note
     return stripped
 
 
-def strip_parsed(text: str, options: StripOptions, name: str) -> tuple[str, int]:
-    """The reference path: parse, strip the notebook object, rewrite the whole file in the
-    file's own JSON style; returns the text and how many cells lost their outputs.
-    Raises :class:`InvalidNotebookError` naming ``name``."""
-    from toolkit.notebooks.io import dumps_notebook, loads_notebook
-
-    nb, style = loads_notebook(text, name)
-    stripped = strip_notebook(nb, options)
-    if stripped == nb:
-        return text, 0
-    kept = [cell for cell in nb["cells"] if not drop_cell(cell, options)]
-    cleared = sum(
-        1
-        for old, new in zip(kept, stripped["cells"], strict=True)
-        if old.get("outputs") and not new.get("outputs")
-    )
-    return dumps_notebook(stripped, style), cleared
-
-
 def strip_text_counted(
     text: str, options: StripOptions = StripOptions(), name: str = "<stdin>"
 ) -> tuple[str, int]:
     """Stripped notebook JSON text and how many cells lost their outputs; ``text`` itself
-    when nothing changes. Edits are spliced into the text when its shape allows (the fast, most
-    faithful path, see :mod:`toolkit.notebooks.splice`), else the whole file is rewritten.
+    when nothing changes. Edits are spliced into the text (see :mod:`toolkit.notebooks.splice`);
+    a file that is not a usable notebook raises :class:`InvalidNotebookError` naming ``name``.
 
     Example:
         >>> strip_text_counted('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
         ('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}', 0)
     """
-    from toolkit.notebooks.splice import splice_strip
+    from toolkit.notebooks.splice import strip_text as splice_text
 
-    spliced = splice_strip(text, options)
-    return spliced if spliced is not None else strip_parsed(text, options, name)
+    return splice_text(text, options, name)
 
 
 def strip_text(text: str, options: StripOptions = StripOptions(), name: str = "<stdin>") -> str:
