@@ -71,7 +71,8 @@ _ID_NAME = re.compile(r"(^|_|[^\x00-\x7f])(id|uuid|guid|key|index)$|^id|编号$|
 class ColumnProfile:
     """The aggregations of one column and the kind decided from them.
 
-    ``distinct`` counts distinct present values; ``minimum``/``maximum`` are set for numeric
+    ``distinct`` counts distinct present values (``None`` for floats with fractions: counting
+    them costs a hash pass and decides nothing); ``minimum``/``maximum`` are set for numeric
     and datetime columns; ``whole`` says every present numeric value is a whole number.
     """
 
@@ -80,7 +81,7 @@ class ColumnProfile:
     kind: ColumnKind
     rows: int
     missing: int
-    distinct: int
+    distinct: int | None
     minimum: Any = None
     maximum: Any = None
     whole: bool = False
@@ -95,8 +96,8 @@ class ColumnProfile:
 
     @property
     def unique_ratio(self) -> float:
-        """Distinct values per present row (0 when nothing is present)."""
-        return self.distinct / self.present if self.present else 0.0
+        """Distinct values per present row (0 when nothing is present or not counted)."""
+        return (self.distinct or 0) / self.present if self.present else 0.0
 
     @property
     def numeric_storage(self) -> bool:
@@ -246,11 +247,25 @@ def profile(
     names = list(frame.columns) if columns is None else list(columns)
     schema = frame.schema
     stats = frame.select(*(e for c in names for e in _aggregations(c, schema[c]))).rows(named=True)
-    row = stats[0] if stats else {}
+    row = dict(stats[0]) if stats else {}
     rows = len(frame)
     for c in names:
-        if f"{c}\0nu" not in row:  # rare: nested or object values
-            row[f"{c}\0nu"] = _count_distinct(frame.get_column(c))
+        if f"{c}\0nu" not in row and _DTYPE_CLASS.get(str(schema[c]).split("(")[0]) is None:
+            row[f"{c}\0nu"] = _count_distinct(frame.get_column(c))  # rare: nested or objects
+    # Second, small pass: distinct values of whole floats, and the text measures where free
+    # text is possible (mostly distinct strings).
+    whole = [c for c in names if schema[c].is_float() and row.get(f"{c}\0frac") == 0]
+    wordy = [
+        c
+        for c in names
+        if schema[c] == nw.String and row[f"{c}\0nu"] >= 0.5 * (rows - row[f"{c}\0missing"])
+    ]
+    second = [
+        *(nw.col(c).fill_nan(None).n_unique().alias(f"{c}\0nu") for c in whole),
+        *(e for c in wordy for e in _text_aggregations(c)),
+    ]
+    if second:
+        row.update(frame.select(*second).rows(named=True)[0])
     return FrameProfile(rows, tuple(_column(c, schema[c], rows, row, id_share) for c in names))
 
 
@@ -278,11 +293,11 @@ def target_kind(column: ColumnProfile | Any) -> TargetKind:
         'regression'
     """
     col = column if isinstance(column, ColumnProfile) else _profile_values(column)
-    if col.numeric_storage and not (col.whole and col.distinct <= MAX_CLASSES):
+    if col.numeric_storage and not (col.whole and (col.distinct or 0) <= MAX_CLASSES):
         return "regression"
     if col.dtype_class == "datetime":
         return "regression"
-    return "binary" if col.distinct <= 2 else "multiclass"
+    return "binary" if (col.distinct or 0) <= 2 else "multiclass"
 
 
 def _profile_values(values: Any) -> ColumnProfile:
@@ -306,25 +321,33 @@ def _aggregations(name: str, dtype: Any) -> list[nw.Expr]:
         col = col.fill_nan(None)  # polars keeps NaN apart from null; users count both missing
     exprs = [col.null_count().alias(f"{name}\0missing")]
     family = _DTYPE_CLASS.get(str(dtype).split("(")[0], "other")
-    if family != "other":  # lists, structs, objects may be unhashable: counted by print form
+    # Distinct values: a hash pass, the costliest aggregation. Floats get it in the second pass
+    # only when whole (where it decides ID or classes); lists, structs and objects may be
+    # unhashable and are counted by their printed form.
+    if family != "other" and not dtype.is_float():
         exprs.append(col.n_unique().alias(f"{name}\0nu"))
     if family in ("numeric", "datetime"):
         exprs += [col.min().alias(f"{name}\0min"), col.max().alias(f"{name}\0max")]
     if family == "numeric":
         exprs.append((col - col.round(0)).abs().max().alias(f"{name}\0frac"))
-    if dtype == nw.String:
-        exprs.append(col.str.len_chars().mean().alias(f"{name}\0chars"))
-        # words: a space, or any non-ASCII character (Chinese text has no spaces)
-        wordy = col.str.contains(r"\s|[^\x00-\x7F]").cast(nw.Int64).sum()
-        exprs.append(wordy.alias(f"{name}\0wordy"))
     return exprs
+
+
+def _text_aggregations(name: str) -> list[nw.Expr]:
+    """Mean length and how many values hold words (a space, or any non-ASCII character:
+    Chinese text has no spaces) -- asked only of mostly-distinct string columns, since a
+    pattern match per row is the costliest aggregation here."""
+    col = nw.col(name)
+    wordy = col.str.contains(r"\s|[^\x00-\x7F]").cast(nw.Int64).sum()
+    return [col.str.len_chars().mean().alias(f"{name}\0chars"), wordy.alias(f"{name}\0wordy")]
 
 
 def _column(
     name: str, dtype: Any, rows: int, stats: Mapping[str, Any], id_share: float
 ) -> ColumnProfile:
     missing = int(stats[f"{name}\0missing"])
-    distinct = int(stats[f"{name}\0nu"]) - (1 if missing else 0)
+    counted = stats.get(f"{name}\0nu")
+    distinct = None if counted is None else int(counted) - (1 if missing else 0)
     frac = stats.get(f"{name}\0frac")
     chars = stats.get(f"{name}\0chars")
     wordy = stats.get(f"{name}\0wordy")
@@ -356,7 +379,7 @@ def column_kind(col: ColumnProfile, id_share: float = ID_SHARE) -> tuple[ColumnK
     """
     if col.present == 0:
         return "empty", "every value is missing"
-    if col.distinct == 1:
+    if col.distinct == 1 or (col.distinct is None and col.minimum == col.maximum):
         return "constant", "a single value"
     family = col.dtype_class
     if family == "boolean":

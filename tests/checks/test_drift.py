@@ -6,7 +6,7 @@ import pytest
 from scipy.stats import ks_2samp
 
 from toolkit.checks import adversarial_validation, drift
-from toolkit.checks.drift import psi
+from toolkit.checks.train_test_drift import psi
 
 
 def test_clean_split_no_drift(clean_split):

@@ -14,7 +14,7 @@ from sklearn.metrics import accuracy_score, r2_score, roc_auc_score
 
 from toolkit.checks import drift, health_report, leakage
 from toolkit.checks._frames import aligned_codes, labels, to_table
-from toolkit.checks.leakage import _binned_auc, _one_feature_score, duplicates
+from toolkit.checks.train_test_leakage import _binned_auc, _one_feature_score, duplicates
 
 
 @pytest.mark.parametrize("seed", range(5))

@@ -1,6 +1,9 @@
 """Data checks: leakage, drift, label issues, metric confidence, baselines and the health report.
 
-Names are imported on first use so ``import toolkit.checks`` stays light.
+Names are imported on first use so ``import toolkit.checks`` stays light; static analysers and
+IDEs see the real functions through the ``TYPE_CHECKING`` imports below. Each name is defined
+in a module whose name differs from it (``leakage`` lives in ``train_test_leakage``), so
+``toolkit.checks.leakage`` is always the function.
 
 Example:
     >>> from toolkit import checks
@@ -10,44 +13,42 @@ Example:
 
 from __future__ import annotations
 
-import sys
-from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING
 
 from toolkit._lazy import lazy_exports
 
+if TYPE_CHECKING:  # static analysers see the real names; runtime imports stay lazy
+    from toolkit.checks.baselines import compare_models as compare_models
+    from toolkit.checks.labels import LabelIssues as LabelIssues
+    from toolkit.checks.labels import label_issues as label_issues
+    from toolkit.checks.reliability import bootstrap_ci as bootstrap_ci
+    from toolkit.checks.reliability import paired_bootstrap as paired_bootstrap
+    from toolkit.checks.report import HealthReport as HealthReport
+    from toolkit.checks.report import health_report as health_report
+    from toolkit.checks.result import CheckResult as CheckResult
+    from toolkit.checks.result import Finding as Finding
+    from toolkit.checks.train_test_drift import adversarial_validation as adversarial_validation
+    from toolkit.checks.train_test_drift import drift as drift
+    from toolkit.checks.train_test_drift import new_labels as new_labels
+    from toolkit.checks.train_test_leakage import leakage as leakage
+
 _EXPORTS = {
-    "leakage": "toolkit.checks.leakage",
-    "drift": "toolkit.checks.drift",
-    "adversarial_validation": "toolkit.checks.drift",
-    "label_issues": "toolkit.checks.labels",
-    "bootstrap_ci": "toolkit.checks.reliability",
-    "paired_bootstrap": "toolkit.checks.reliability",
-    "compare_models": "toolkit.checks.baselines",
-    "health_report": "toolkit.checks.report",
-    "HealthReport": "toolkit.checks.report",
-    "CheckResult": "toolkit.checks.result",
-    "Finding": "toolkit.checks.result",
+    "leakage": "train_test_leakage",
+    "drift": "train_test_drift",
+    "adversarial_validation": "train_test_drift",
+    "new_labels": "train_test_drift",
+    "label_issues": "labels",
+    "LabelIssues": "labels",
+    "bootstrap_ci": "reliability",
+    "paired_bootstrap": "reliability",
+    "compare_models": "baselines",
+    "health_report": "report",
+    "HealthReport": "report",
+    "CheckResult": "result",
+    "Finding": "result",
 }
 
 __all__ = sorted(_EXPORTS)
 
 
-__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, absolute=True)
-
-
-class _FunctionsWin(ModuleType):
-    """``toolkit.checks.drift`` is both a module and a function; the function wins.
-
-    Importing a submodule makes Python set it as an attribute of this package, which would
-    shadow the lazily exported function of the same name. Ignoring that one assignment keeps
-    ``checks.drift(...)`` callable; the module stays importable via ``sys.modules``.
-    """
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _EXPORTS and isinstance(value, ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _FunctionsWin
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

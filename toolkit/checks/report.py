@@ -1,5 +1,9 @@
 """The data health report: every applicable check in one call, as text, JSON and HTML.
 
+This module runs the checks and holds their results (:class:`HealthReport`); the page is built
+by :mod:`toolkit.checks.report_html` (Jinja2) with figures from
+:mod:`toolkit.checks.report_figures`.
+
 Example:
     >>> from sklearn.datasets import load_wine
     >>> df = load_wine(as_frame=True).frame
@@ -10,12 +14,7 @@ Example:
 
 from __future__ import annotations
 
-import base64
-import functools
-import html
-import io
 import time as _time
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,9 +38,6 @@ from toolkit.checks.result import SEVERITIES, CheckResult, Finding
 from toolkit.errors import UsageError
 
 _LABEL_SAMPLE = 10_000  # label issues cross-validate a model: a fixed-seed sample keeps it fast
-_PLOT_SAMPLE = 100_000
-_CATEGORY_PLOT_SAMPLE = 20_000
-_FRAME_PLOT_SAMPLE = 5_000  # missing-value map and correlations: the picture is stable at 5k rows
 
 STEPS = (
     "data quality",
@@ -105,7 +101,9 @@ class HealthReport:
 
     def to_html(self, path: str | Path | None = None) -> str:
         """Self-contained HTML (figures embedded as PNG); written atomically when ``path`` given."""
-        page = _render_html(self)
+        from toolkit.checks.report_html import render_page
+
+        page = render_page(self)
         if path is not None:
             from toolkit._io import atomic_write_text
 
@@ -158,8 +156,8 @@ def health_report(
         results.append(fn())
         timings[step] = _time.perf_counter() - start
 
-    from toolkit.checks.drift import adversarial_validation, drift, new_labels
-    from toolkit.checks.leakage import leakage
+    from toolkit.checks.train_test_drift import adversarial_validation, drift, new_labels
+    from toolkit.checks.train_test_leakage import leakage
 
     run("data quality", lambda: data_quality(tr, te, target))
     run("leakage", lambda: leakage(tr, te, target=target, group=group, time=time))
@@ -316,207 +314,3 @@ def _label_step(tr: Table, target: str, features: list[str]) -> CheckResult:
     result.summary["sampled_rows"] = len(rows)
     result.summary["rows_flagged"] = result.index[:100]
     return result
-
-
-# ---------------------------------------------------------------------------------------------
-# HTML
-
-
-def _overlay(
-    plotting: Any,
-    a: np.ndarray[Any, Any],
-    b: np.ndarray[Any, Any],
-    col: str,
-    numeric: bool,
-    ax: Any,
-) -> Any:
-    """Train-vs-test figure of one column: histogram overlay or side-by-side shares."""
-    if numeric:
-        return plotting.distribution(a, compare=b, dropna=True, kde=False, xlabel=col, ax=ax)
-    # The 9 most common categories + "other": the shift in the big ones is what matters.
-    return plotting.class_balance(a, compare=b, normalize=True, max_classes=10, ax=ax)
-
-
-def _png(fig: Any) -> str:
-    buf = io.BytesIO()
-    # No bbox_inches="tight": the figures use constrained layout already, and "tight" would
-    # lay out and draw every figure twice.
-    fig.savefig(buf, format="png", dpi=90)
-    return base64.b64encode(buf.getvalue()).decode("ascii")
-
-
-def _figures(report: HealthReport) -> list[tuple[str, str]]:
-    """(caption, base64 PNG) pairs drawn with :mod:`toolkit.plotting`: class balance, missing
-    values, correlations and the most drifted features (train vs test), on fixed-seed samples."""
-    try:
-        from matplotlib.figure import Figure  # no pyplot: no global state, no GUI backend
-
-        from toolkit import plotting
-    except ImportError:  # the [plot] extra is not installed: the report has no figures
-        return []
-    import pandas as pd
-
-    figs: list[tuple[str, str]] = []
-    tr, te, target = report.train, report.test, report.meta["target"]
-
-    # Chinese column names and categories render when a CJK font is installed; without one
-    # matplotlib's per-glyph warnings would flood the console, so they are silenced.
-    cjk = plotting.find_cjk_font() is not None
-
-    def draw(caption: str, fn: Callable[[Any], Any], size: tuple[float, float]) -> None:
-        with plotting.style(cjk=cjk), warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="Glyph .* missing from font")
-            fig = Figure(figsize=size)
-            try:
-                fn(fig.subplots())
-            except (ValueError, TypeError):
-                return  # a figure that cannot be drawn (e.g. nothing numeric) is left out
-            figs.append((caption, _png(fig)))
-
-    def sample(t: Table, col: str) -> np.ndarray[Any, Any]:
-        """Numeric values (100k-row sample) or category names (20k rows: shares of a bar
-        chart are exact to about 0.3 %, and no Python string is made per row of the table)."""
-        if t.kinds[col] == "numeric":
-            return np.asarray(t.columns[col][sample_rows(t.n_rows, _PLOT_SAMPLE)])
-        return _category_sample(t, col)
-
-    te_target = te if te is not None and target in te.columns else None
-    if is_classification(tr, target):
-        y_tr = _category_sample(tr, target)
-        y_te = _category_sample(te_target, target) if te_target is not None else None
-        draw(
-            f"class balance of '{target}'" + _sampled(tr, _CATEGORY_PLOT_SAMPLE),
-            lambda ax: plotting.class_balance(y_tr, compare=y_te, normalize=True, ax=ax),
-            (6, 3),
-        )
-    rows = sample_rows(tr.n_rows, _FRAME_PLOT_SAMPLE)
-    frame = pd.DataFrame(
-        {
-            c: v[rows]
-            if tr.kinds[c] == "numeric"
-            else pd.Categorical.from_codes(v[rows], pd.Index(tr.categories[c]))
-            for c, v in tr.columns.items()
-        }
-    )
-    # Only the columns that have gaps (judged on every row): a map of complete columns is
-    # blank, and each drawn column costs two labels to lay out.
-    gappy = [c for c in tr.columns if missing_mask(tr.columns[c]).any()]
-    if gappy:
-        draw(
-            "missing values (train, columns with gaps)" + _sampled(tr, _FRAME_PLOT_SAMPLE),
-            lambda ax: plotting.missing_matrix(frame[gappy], ax=ax),
-            (max(4.0, 0.5 * len(gappy) + 2), 4),
-        )
-    # Features and the target; identifiers, groups and timestamps only correlate with each other.
-    leak = next((r for r in report.results if r.name == "leakage"), None)
-    skip = {
-        report.meta["group"],
-        report.meta["time"],
-        *(leak.summary.get("id_like", []) if leak else []),
-    }
-    low_card = [
-        c
-        for c in frame.columns
-        if c not in skip and (tr.kinds[c] == "numeric" or frame[c].nunique() <= 50)
-    ][:20]
-    if len(low_card) >= 2:
-        # Numbers in every cell only while they stay legible (and cheap: each is a text
-        # object to lay out); the colour scale carries the rest.
-        draw(
-            "correlations (train)" + _sampled(tr, _FRAME_PLOT_SAMPLE),
-            lambda ax: plotting.correlation_heatmap(
-                frame[low_card], annot=len(low_card) <= 10, ax=ax
-            ),
-            (7, 6),
-        )
-    if te is not None:
-        for col in _drift_figure_columns(report):
-            a, b = sample(tr, col), sample(te, col)
-            numeric = tr.kinds[col] == "numeric" and te.kinds[col] == "numeric"
-            size = _PLOT_SAMPLE if numeric else _CATEGORY_PLOT_SAMPLE
-            draw(
-                f"train vs test: '{col}'" + _sampled(tr, size),
-                functools.partial(_overlay, plotting, a, b, col, numeric),
-                (5, 3) if numeric else (6, 3),
-            )
-    return figs
-
-
-def _sampled(t: Table, size: int) -> str:
-    """Caption suffix saying that a figure shows a sample, when it does."""
-    return f" (fixed-seed samples of {size:,} rows)" if t.n_rows > size else ""
-
-
-def _category_sample(t: Table, col: str) -> np.ndarray[Any, Any]:
-    """Names of the (non-missing) values of ``col`` in a fixed-seed 20,000-row sample."""
-    codes, names = category_codes(t, col)
-    picked = codes[sample_rows(t.n_rows, _CATEGORY_PLOT_SAMPLE)]
-    shown: np.ndarray[Any, Any] = np.asarray(names, dtype=object)[picked[picked >= 0]]
-    return shown
-
-
-def _drift_figure_columns(report: HealthReport) -> list[str]:
-    """Columns to draw train-vs-test: those with a drift finding (at most 4), or else the two
-    least alike, so a clean report still shows what "alike" looks like."""
-    drift_res = next((r for r in report.results if r.name == "drift"), None)
-    if drift_res is None:
-        return []
-    stats = drift_res.summary.get("per_feature", {})
-    # Flagged columns by effect size; otherwise the strongest evidence of a difference (lowest
-    # p-value), which compares numeric and categorical columns on one scale (PSI and JS do not).
-    flagged = {c for f in drift_res.findings for c in f.columns}
-    by_effect = sorted(
-        flagged & set(stats), key=lambda c: -stats[c].get("psi", stats[c].get("js", 0))
-    )
-    by_evidence = sorted(stats, key=lambda c: stats[c].get("p_value", 1.0))
-    return by_effect[:4] or by_evidence[:2]
-
-
-_CSS = """
-body{font-family:system-ui,"Noto Sans CJK SC",sans-serif;max-width:1100px;margin:2em auto;
-color:#222} table{border-collapse:collapse;width:100%} td,th{border-bottom:1px solid #ddd;
-padding:4px 8px;text-align:left;vertical-align:top} .high{color:#fff;background:#c0392b}
-.medium{background:#f1c40f} .low{background:#d5e8d4} .sev{padding:1px 6px;border-radius:3px;
-font-size:.85em} figure{display:inline-block;margin:8px} img{max-width:520px}
-"""
-
-
-def _render_html(report: HealthReport) -> str:
-    esc = html.escape
-    m, c = report.meta, report.counts()
-    rows = "".join(
-        f"<tr><td><span class='sev {f.severity}'>{f.severity}</span></td><td>{esc(f.check)}</td>"
-        f"<td>{esc(', '.join(f.columns))}</td><td>{esc(f.message)}</td></tr>"
-        for f in report.findings
-    )
-    checks = "".join(
-        f"<tr><td>{esc(r.name)}</td><td>{r.counts()['high']}</td><td>{r.counts()['medium']}</td>"
-        f"<td>{r.counts()['low']}</td><td>{report.timings.get(step, 0):.2f} s</td></tr>"
-        for r, step in zip(report.results, report.timings, strict=False)
-    )
-    figures = "".join(
-        f"<figure><img alt='{esc(cap)}' src='data:image/png;base64,{png}'>"
-        f"<figcaption>{esc(cap)}</figcaption></figure>"
-        for cap, png in _figures(report)
-    )
-    verdict = "high-severity problems found" if report.has_high else "no high-severity problems"
-    return (
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-        f"<title>Data health: {esc(str(m['target']))}</title><style>{_CSS}</style></head><body>"
-        f"<h1>Data health report</h1><p>train {m['train_rows']:,} rows"
-        + (f", test {m['test_rows']:,} rows" if m.get("test_rows") else "")
-        + f", {m['columns']} columns, target <code>{esc(str(m['target']))}</code>. "
-        f"<b>{verdict}</b>: {c['high']} high, {c['medium']} medium, {c['low']} low.</p>"
-        "<h2>Findings</h2><table><tr><th>severity</th><th>check</th><th>columns</th>"
-        f"<th>message</th></tr>{rows or '<tr><td colspan=4>none</td></tr>'}</table>"
-        "<h2>Checks</h2><table><tr><th>check</th><th>high</th><th>medium</th><th>low</th>"
-        f"<th>time</th></tr>{checks}</table><h2>Figures</h2>{figures}"
-        "<h2>Result (JSON)</h2><details><summary>show</summary><pre>"
-        f"{esc(_json(report))}</pre></details></body></html>\n"
-    )
-
-
-def _json(report: HealthReport) -> str:
-    import json
-
-    return json.dumps(report.to_dict(), indent=1, ensure_ascii=False, default=str)

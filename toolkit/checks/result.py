@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from toolkit.errors import UsageError
+
 SEVERITIES = ("high", "medium", "low")
 _ORDER = {name: i for i, name in enumerate(SEVERITIES)}
 
@@ -32,7 +34,7 @@ class Finding:
 
     def __post_init__(self) -> None:
         if self.severity not in _ORDER:
-            raise ValueError(f"severity must be one of {SEVERITIES}, got {self.severity!r}")
+            raise UsageError(f"severity must be one of {SEVERITIES}, got {self.severity!r}")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-JSON form of the finding."""

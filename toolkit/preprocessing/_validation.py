@@ -19,9 +19,9 @@ def feature_names_in(est: Any, input_features: Any) -> np.ndarray[Any, Any]:
         return np.asarray([f"x{i}" for i in range(n)], dtype=object)
     given: np.ndarray[Any, Any] = np.asarray(input_features, dtype=object)
     if len(given) != n:
-        raise ValueError(f"input_features should have length equal to {n}, got {len(given)}")
+        raise UsageError(f"input_features should have length equal to {n}, got {len(given)}")
     if names is not None and not np.array_equal(given, names):
-        raise ValueError("input_features is not equal to feature_names_in_")
+        raise UsageError("input_features is not equal to feature_names_in_")
     return given
 
 

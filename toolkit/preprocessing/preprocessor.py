@@ -48,7 +48,7 @@ def _block(col: ColumnProfile, max_onehot: int) -> tuple[Block | None, str]:
         return "low_card", ""
     if col.dtype_class == "other" and col.dtype != "Object":
         return None, f"unsupported dtype {col.dtype}"
-    return ("low_card" if col.distinct <= max_onehot else "high_card"), ""
+    return ("low_card" if (col.distinct or 0) <= max_onehot else "high_card"), ""
 
 
 def missing_as_nan(X: Any) -> Any:

@@ -199,6 +199,21 @@ def _mean_std(table: Table, columns: list[str]) -> dict[str, tuple[float, float]
     return out
 
 
+def _first_match(
+    needles: np.ndarray[Any, Any], haystack: np.ndarray[Any, Any], rows: np.ndarray[Any, Any]
+) -> list[int | None]:
+    """For each hash in ``needles``, the row (from ``rows``) of its first match in
+    ``haystack``: the train row a duplicated test row repeats (a hash join, no sort)."""
+    import polars as pl
+
+    lookup = pl.DataFrame({"h": pl.Series(haystack, dtype=pl.UInt64), "row": rows})
+    lookup = lookup.unique("h", keep="first", maintain_order=True)
+    found = pl.DataFrame({"h": pl.Series(needles, dtype=pl.UInt64)}).join(
+        lookup, on="h", how="left", maintain_order="left"
+    )
+    return [None if v is None else int(v) for v in found["row"].to_list()]
+
+
 def duplicates(tr: Table, te: Table, columns: list[str]) -> tuple[list[Finding], dict[str, Any]]:
     """Exact and near-duplicate feature rows shared by train and test.
 
@@ -237,6 +252,11 @@ def duplicates(tr: Table, te: Table, columns: list[str]) -> tuple[list[Finding],
         expected = 2 * base + 0.001  # what an i.i.d. split of this data would show
         severity = "high" if r > max(0.01, expected) else "medium" if r > expected else "low"
         examples = np.flatnonzero(mask)[:10]
+        if kind == "exact":  # exact hashes exist for the candidate rows only
+            at = np.searchsorted(cand_te, examples)
+            twins = _first_match(exact_te[at], exact_tr, cand_tr)
+        else:
+            twins = _first_match(near_te[examples], near_tr, np.arange(tr.n_rows))
         findings.append(
             Finding(
                 severity,
@@ -246,7 +266,7 @@ def duplicates(tr: Table, te: Table, columns: list[str]) -> tuple[list[Finding],
                 + (f"is a {kind} duplicate" if mask.sum() == 1 else f"are {kind} duplicates")
                 + " of train rows"
                 + (f" (train itself repeats {base:.1%} of rows)" if base else ""),
-                {"rate": r, "count": int(mask.sum()), "test_rows": examples},
+                {"rate": r, "count": int(mask.sum()), "test_rows": examples, "train_rows": twins},
             )
         )
     return findings, summary
