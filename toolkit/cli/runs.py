@@ -322,3 +322,59 @@ def audit_cmd(ctx: click.Context, test_set: str | None, as_json: bool) -> None:
         click.echo(str(report))
     if report.flagged:
         ctx.exit(1)
+
+
+@runs.command("export")
+@click.argument("run_keys", metavar="[RUN...]", nargs=-1)
+@click.option(
+    "--mlflow", "tracking_uri", required=True, help="MLflow tracking URI, e.g. sqlite:///mlflow.db."
+)
+@click.option("--experiment", default="toolkit-runs", show_default=True, help="MLflow experiment.")
+@click.option(
+    "--last", type=click.IntRange(min=1), default=None, help="Only the N most recent runs."
+)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def export_cmd(
+    ctx: click.Context,
+    run_keys: tuple[str, ...],
+    tracking_uri: str,
+    experiment: str,
+    last: int | None,
+    as_json: bool,
+) -> None:
+    """Write runs (default: all) into an MLflow store, so `mlflow ui` shows them."""
+    from toolkit.runs.mlflow_io import export_mlflow
+
+    chosen = _chosen(ctx, run_keys, last) if run_keys or last else _load(_store(ctx)).runs
+    result = export_mlflow(chosen, tracking_uri, experiment=experiment)
+    if as_json:
+        echo_json(result.to_dict())
+        return
+    click.echo(
+        f"exported {len(result.copied)} run(s) to {tracking_uri} (experiment {experiment!r})"
+        + (f"; {len(result.skipped)} already there" if result.skipped else "")
+    )
+
+
+@runs.command("import")
+@click.option(
+    "--mlflow", "tracking_uri", required=True, help="MLflow tracking URI, e.g. sqlite:///mlflow.db."
+)
+@click.option("--experiment", default=None, help="Only this MLflow experiment (default: all).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def import_cmd(
+    ctx: click.Context, tracking_uri: str, experiment: str | None, as_json: bool
+) -> None:
+    """Copy runs from an MLflow store into this project's runs/ (new ones only)."""
+    from toolkit.runs.mlflow_io import import_mlflow
+
+    result = import_mlflow(tracking_uri, experiment=experiment, root=_store(ctx).root)
+    if as_json:
+        echo_json(result.to_dict())
+        return
+    click.echo(
+        f"imported {len(result.copied)} run(s) from {tracking_uri}"
+        + (f"; {len(result.skipped)} already here" if result.skipped else "")
+    )

@@ -28,6 +28,8 @@ _EXPORTS = {
     "Comparison": "comparison",
     "audit": "audit",
     "AuditReport": "audit",
+    "export_mlflow": "mlflow_io",
+    "import_mlflow": "mlflow_io",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -21,12 +21,12 @@ Example:
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import signal
 import threading
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,12 +42,11 @@ from toolkit.runs.store import (
     Point,
     RunStore,
     acquire_writer_lock,
-    add_to_tally,
-    encode_number,
-    new_tally,
+    format_points,
     read_points,
     release_writer_lock,
     summarize,
+    tally_points,
     tally_summary,
     write_meta,
 )
@@ -102,11 +101,11 @@ class Run:
         self.dir = run_dir
         self.id = run_dir.name
         self.meta = meta
-        self._buffer: list[str] = []
+        self._pending: deque[tuple[str, float, int, float]] = deque()
         self._last_flush = time.monotonic()
-        # Per metric: count, non-finite count, min, max, last value, last step.
-        self._tally: dict[str, list[Any]] = {}
-        self._keys: dict[str, str] = {}
+        self._last_step: dict[str, int] = {}
+        self._keys: dict[str, str] = {}  # metric name -> its JSON text
+        self._tally: dict[str, list[Any]] = {}  # per metric, see store.new_tally
         self._lock = threading.Lock()
         self._fd: int | None = os.open(
             run_dir / METRICS_FILE, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644
@@ -130,12 +129,11 @@ class Run:
 
         NaN/inf are recorded and flagged in ``toolkit runs list``/``show``, not dropped.
         """
-        key = self._keys.get(metric)
-        if key is None:
+        last = self._last_step.get(metric)
+        if last is None:
             if not isinstance(metric, str) or not metric:
                 raise UsageError(f"metric: expected a non-empty name, got {metric!r}")
-            key = self._keys[metric] = json.dumps(metric, ensure_ascii=False)
-            self._tally.setdefault(metric, new_tally())
+            last = -1
         if type(value) is not float:  # the common case skips the conversion
             try:
                 value = float(value)
@@ -143,9 +141,8 @@ class Run:
                 raise UsageError(
                     f"{metric}: value {value!r} is not a number (log numbers; text goes in params)"
                 ) from None
-        tally = self._tally[metric]
         if step is None:
-            step = tally[5] + 1
+            step = last + 1
         elif type(step) is not int:
             if isinstance(step, bool):
                 raise UsageError(f"{metric}: step {step!r} is not an integer")
@@ -153,25 +150,14 @@ class Run:
                 step = int(step)  # numpy integers
             except (TypeError, ValueError):
                 raise UsageError(f"{metric}: step {step!r} is not an integer") from None
-        if value - value == 0.0:  # finite (NaN and inf are not)
-            text = repr(value)
-            if value < tally[2]:
-                tally[2] = value
-            if value > tally[3]:
-                tally[3] = value
-        else:
-            text = encode_number(value)
-            tally[1] += 1
-        tally[0] += 1
-        tally[4] = value
-        tally[5] = step
-        line = f'{{"m":{key},"v":{text},"s":{step},"t":{time.time():.3f}}}\n'
-        with self._lock:
-            self._buffer.append(line)
-            if len(self._buffer) >= _FLUSH_POINTS or (
-                len(self._buffer) & 63 == 0 and time.monotonic() - self._last_flush > _FLUSH_SECONDS
-            ):
-                self._flush_locked()
+        self._last_step[metric] = step
+        # deque.append is atomic: threads may log at once; flush() formats in bulk.
+        pending = self._pending
+        pending.append((metric, value, step, time.time()))
+        if len(pending) >= _FLUSH_POINTS or (
+            len(pending) & 63 == 0 and time.monotonic() - self._last_flush > _FLUSH_SECONDS
+        ):
+            self.flush()
 
     def log_many(self, values: Mapping[str, Any], step: int | None = None) -> None:
         """Several metrics at the same step: ``run.log_many({"loss": l, "acc": a}, step=s)``."""
@@ -220,9 +206,13 @@ class Run:
             self._flush_locked()
 
     def _flush_locked(self) -> None:
-        data = "".join(self._buffer).encode("utf-8")
-        self._buffer = []
+        pending = self._pending
+        points = [pending.popleft() for _ in range(len(pending))]
         self._last_flush = time.monotonic()
+        if not points:
+            return
+        tally_points(self._tally, points)
+        data = format_points(points, self._keys).encode("utf-8")
         if data and self._fd is not None:
             self._expected_bytes += len(data)
             view = memoryview(data)
@@ -231,13 +221,16 @@ class Run:
 
     def summary(self) -> dict[str, dict[str, Any]]:
         """Per-metric last value, min, max, count and non-finite count."""
+        self.flush()
         with self._lock:
             return {metric: tally_summary(tally) for metric, tally in self._tally.items()}
 
     def seed_tally(self, points: Iterable[Point]) -> None:
         """Count points already in the run (on resume), so steps and the summary go on."""
-        for point in points:
-            add_to_tally(self._tally.setdefault(point.metric, new_tally()), point.value, point.step)
+        rows = [(p.metric, p.value, p.step, p.time) for p in points]
+        tally_points(self._tally, rows)
+        for metric, _, step, _ in rows:
+            self._last_step[metric] = max(self._last_step.get(metric, -1), step)
 
     def _write_meta(self) -> None:
         write_meta(self.dir, self.meta)
