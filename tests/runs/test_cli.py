@@ -167,3 +167,19 @@ def test_audit_json_and_no_evaluations(
     code, _, err = invoke("runs", "--dir", str(store), "audit", "--test-set", "holdout")
     assert code == 2 and "holdout" in err
     assert np.isfinite(1.0)
+
+
+def test_list_and_recording_import_no_heavy_library(store: Path) -> None:
+    code = (
+        "import sys\n"
+        "from toolkit.cli.main import main\n"
+        "import toolkit.runs.recording\n"
+        "try:\n"
+        f"    main(['runs', '--dir', {str(store)!r}, 'list'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = {'numpy', 'pandas', 'matplotlib', 'sklearn', 'jinja2'} & set(sys.modules)\n"
+        "assert not heavy, heavy\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -41,7 +41,7 @@ def _cell(value: Any) -> str:
 def _header(run: RunRecord, label: str) -> dict[str, Any]:
     meta = run.meta
     git = meta.get("git") or {}
-    commit = (git.get("commit") or "")[:10] or "—"
+    commit = (git.get("commit") or "")[:10] or "no commit yet"
     if git.get("dirty"):
         commit += f" + uncommitted changes ({(git.get('diff_hash') or '')[:8]})"
     data = meta.get("data") or {}
