@@ -218,7 +218,7 @@ def as_frame(df: Any, argname: str = "df") -> nw.DataFrame[Any]:
     if isinstance(df, nw.DataFrame):
         return df
     try:
-        return nw.from_native(df, eager_only=True)
+        frame: nw.DataFrame[Any] = nw.from_native(df, eager_only=True)
     except TypeError as exc:
         raise UsageError(
             f"{argname}: expected a pandas or polars DataFrame, got {type(df).__name__}"
@@ -228,6 +228,10 @@ def as_frame(df: Any, argname: str = "df") -> nw.DataFrame[Any]:
         raise UsageError(
             f"{argname}: duplicate column names {dupes[:10]}; run clean_column_names(df) first"
         ) from exc
+    from toolkit.reading import check_columns  # names and values no check can read
+
+    check_columns(df, argname)
+    return frame
 
 
 def profile(

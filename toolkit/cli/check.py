@@ -11,59 +11,12 @@ from typing import Any
 
 import click
 
-from toolkit.errors import ToolkitError, UsageError
+from toolkit.errors import UsageError
 
 
 @click.group()
 def check() -> None:
     """Data checks: leakage, drift, label issues and the data health report."""
-
-
-def read_frame(path: Path, argument: str) -> Any:
-    """Read CSV or Parquet with polars (multi-threaded); errors name the file."""
-    import polars as pl
-
-    if not path.is_file():
-        raise UsageError(f"{argument} {path}: no such file")
-    suffix = path.suffix.lower()
-    try:
-        if suffix in {".parquet", ".pq"}:
-            frame = pl.read_parquet(path)
-        elif suffix in {".csv", ".txt", ".tsv"}:
-            frame = _read_text_table(path, "\t" if suffix == ".tsv" else ",")
-        else:
-            raise UsageError(f"{argument} {path}: unknown format; use .csv, .tsv or .parquet")
-    except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ToolkitError(f"{path}: cannot read ({first})") from exc
-    if frame.height == 0 or frame.width == 0:
-        raise ToolkitError(f"{path}: no data rows")
-    return frame
-
-
-def _read_text_table(path: Path, separator: str) -> Any:
-    """CSV/TSV as UTF-8, or, when that fails, as GB18030: what Excel on a Chinese system
-    writes (a superset of GBK). The bytes must decode strictly, so nothing is guessed."""
-    import polars as pl
-
-    options: dict[str, Any] = {
-        "separator": separator,
-        "infer_schema_length": 10_000,
-        "try_parse_dates": True,
-    }
-    try:
-        return pl.read_csv(path, **options)
-    except pl.exceptions.ComputeError as exc:
-        if "utf-8" not in str(exc).lower() and "utf8" not in str(exc).lower():
-            raise
-        try:
-            text = path.read_bytes().decode("gb18030")
-        except UnicodeDecodeError:
-            raise ToolkitError(
-                f"{path}: cannot read (neither UTF-8 nor GB18030/GBK text); save it as UTF-8"
-            ) from None
-        click.echo(f"note: {path} is not UTF-8; read it as GB18030 (GBK)", err=True)
-        return pl.read_csv(text.encode("utf-8"), **options)
 
 
 @check.command("data")
@@ -75,6 +28,9 @@ def _read_text_table(path: Path, separator: str) -> Any:
 @click.option("--html", "html_out", type=click.Path(path_type=Path), help="Write the HTML report.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
 @click.option("--json-out", type=click.Path(path_type=Path), help="Also write the JSON result.")
+@click.option(
+    "--encoding", help="Encoding of CSV/TSV files (default: UTF-8, else detected and named)."
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @click.pass_context
 def data(
@@ -87,6 +43,7 @@ def data(
     html_out: Path | None,
     as_json: bool,
     json_out: Path | None,
+    encoding: str | None,
     quiet: bool,
 ) -> None:
     """Data health report for TRAIN (and --test): leakage, drift, labels, quality.
@@ -99,8 +56,16 @@ def data(
 
     for option, out in (("--html", html_out), ("--json-out", json_out)):
         _prepare_output(option, out)
-    train_df = read_frame(train, "TRAIN")
-    test_df = read_frame(test, "--test") if test is not None else None
+    from toolkit.reading import read_table
+
+    reads = {"train": read_table(train, "TRAIN", encoding=encoding)}
+    if test is not None:
+        reads["test"] = read_table(test, "--test", encoding=encoding)
+    for read in reads.values():
+        for note in read.notes:  # the encoding used and any column read as text/hex
+            click.echo(f"note: {note}", err=True)
+    train_df = reads["train"].frame
+    test_df = reads["test"].frame if test is not None else None
     if target not in train_df.columns:
         raise UsageError(f"--target {target!r}: no such column in {train}")
     for option, column in (("--group", group), ("--time", time_col)):
@@ -126,6 +91,10 @@ def data(
         report = run()
     result = report.to_dict()
     result["meta"].update({"train_file": str(train), "test_file": str(test) if test else None})
+    result["meta"]["input"] = {
+        split: {"file": str(r.path), "encoding": r.encoding, "notes": r.notes}
+        for split, r in reads.items()
+    }
     if html_out is not None:
         report.to_html(html_out)
     if json_out is not None:
