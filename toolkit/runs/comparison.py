@@ -81,11 +81,12 @@ class Comparison:
     metrics: list[str]
 
     def best(self, metric: str) -> int | None:
-        """Index of the run with the best last value of ``metric`` (None if none is finite)."""
+        """Index of the run with the best last value of ``metric`` (None if none is finite or
+        all are equal)."""
         values = [s.get(metric, {}).get("last") for s in self.summaries]
         finite = [(v, i) for i, v in enumerate(values) if _is_number(v)]
-        if not finite:
-            return None
+        if not finite or (len(finite) > 1 and len({v for v, _ in finite}) == 1):
+            return None  # nothing to choose between: no best to mark
         return (min(finite) if lower_is_better(metric) else max(finite))[1]
 
     def param_rows(self) -> list[tuple[str, list[Any]]]:
