@@ -110,6 +110,9 @@ def test_windows_1252_csv_is_not_read_as_gb18030(
     assert code in (0, 1)
     assert "read as Windows-1252 (not UTF-8)" in err and "GB18030" not in err
     assert json.loads(out)["meta"]["input"]["train"]["encoding"] == "cp1252"
+    page = tmp_path / "report.html"
+    run_check(capsys, str(path), "--target", "label", "--html", str(page))
+    assert "read as Windows-1252 (not UTF-8)" in page.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])

@@ -89,12 +89,13 @@ def data(
             report = run(advance)
     else:
         report = run()
-    result = report.to_dict()
-    result["meta"].update({"train_file": str(train), "test_file": str(test) if test else None})
-    result["meta"]["input"] = {
+    # How each file was read (its encoding, columns read as text/hex): in the JSON and the page.
+    report.meta["input"] = {
         split: {"file": str(r.path), "encoding": r.encoding, "notes": r.notes}
         for split, r in reads.items()
     }
+    result = report.to_dict()
+    result["meta"].update({"train_file": str(train), "test_file": str(test) if test else None})
     if html_out is not None:
         report.to_html(html_out)
     if json_out is not None:

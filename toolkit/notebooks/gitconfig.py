@@ -20,7 +20,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from toolkit._io import atomic_write_text
+from toolkit._io import atomic_write_text, file_state
 from toolkit.errors import UsageError
 
 
@@ -77,12 +77,13 @@ def remove_config_section(scope: str, section: str, path: Path) -> None:
 
 def add_attribute(file: Path, line: str) -> bool:
     """Append ``line`` to the attributes ``file`` (atomically) unless present; True if added."""
+    state = file_state(file)  # an edit saved meanwhile is not overwritten
     text = file.read_text(encoding="utf-8") if file.exists() else ""
     if line in text.splitlines():
         return False
     file.parent.mkdir(parents=True, exist_ok=True)
     prefix = "" if not text or text.endswith("\n") else "\n"
-    atomic_write_text(file, f"{text}{prefix}{line}\n")
+    atomic_write_text(file, f"{text}{prefix}{line}\n", expect=state)
     return True
 
 
@@ -90,9 +91,10 @@ def remove_attribute(file: Path, line: str) -> bool:
     """Remove ``line`` from the attributes ``file``; True if it was there."""
     if not file.exists():
         return False
+    state = file_state(file)
     lines = file.read_text(encoding="utf-8").splitlines(keepends=True)
     kept = [existing for existing in lines if existing.strip() != line]
     if kept == lines:
         return False
-    atomic_write_text(file, "".join(kept))
+    atomic_write_text(file, "".join(kept), expect=state)
     return True
