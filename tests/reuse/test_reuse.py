@@ -367,3 +367,21 @@ def test_adopt_journey_scan_adopt_status_rescan(tmp_path: Path) -> None:
     assert again["overall"]["copies"] == {"modified": 2}
     refused = toolkit("snippet", "adopt", str(features), "--name", "features/calendar")
     assert refused.returncode == 1 and "already stamped" in refused.stderr
+
+
+def test_unchanged_rescan_reuses_the_search(
+    tmp_path: Path, workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "c" / "reuse-index.pickle"
+    first = scan([workspace], cache_path=cache, library=Library())
+    monkeypatch.setattr(
+        "toolkit.reuse.scanner.find_clones", lambda *a, **k: pytest.fail("searched again")
+    )
+    again = scan([workspace], cache_path=cache, library=Library())
+    assert [(c.kind, [(m.first_line, m.last_line) for m in c.members]) for c in again.classes] == [
+        (c.kind, [(m.first_line, m.last_line) for m in c.members]) for c in first.classes
+    ]
+    monkeypatch.undo()
+    (workspace / "fraud" / "fraud" / "loop.py").write_text(TRAIN.replace("model.train()", "pass"))
+    changed = scan([workspace], cache_path=cache, library=Library())
+    assert len(changed.classes) == 2  # searched again: the edited copy is still a near miss

@@ -41,6 +41,7 @@ from dataclasses import dataclass
 
 from toolkit.reuse.index import IndexedUnit
 
+ALGORITHM = 3  # bump when a change here changes results: cached results are then not reused
 _KIND_ORDER = {"exact": 0, "renamed": 1, "near-miss": 2}
 MAX_PLACES = 40  # a seed found in more places than this is boilerplate, not a clone
 MIN_SIMILARITY = 0.7  # a near miss must match at least this share of its longer side
@@ -116,66 +117,95 @@ class _Link:
         )
 
 
-def _seed_pairs(
-    units: Sequence[IndexedUnit], seed: int
-) -> tuple[dict[tuple[int, int, int], list[int]], int]:
-    """Diagonal ``(a, b, offset)`` → start positions in ``a`` of matching seeds."""
-    places: dict[tuple[int, ...], list[tuple[int, int]]] = defaultdict(list)
-    for u, unit in enumerate(units):
-        shapes = unit.shapes
-        if len(shapes) < seed:
-            continue
-        for i, key in enumerate(zip(*(shapes[k:] for k in range(seed)), strict=False)):
-            places[key].append((u, i))
-    diagonals: dict[tuple[int, int, int], list[int]] = defaultdict(list)
-    boilerplate = 0
-    for found in places.values():
-        n = len(found)
-        if n < 2:
-            continue
-        if n > MAX_PLACES:
-            boilerplate += 1
-            continue
-        for x in range(n):
-            ua, ia = found[x]
-            for y in range(x + 1, n):
-                ub, ib = found[y]
-                if ua == ub and ib - ia < seed:
-                    continue  # overlaps itself: a repeated line pattern, not a copy
-                diagonals[(ua, ub, ia - ib)].append(ia)
-    return diagonals, boilerplate
+def _seed_runs(
+    units: Sequence[IndexedUnit], seed: int, min_lines: int, max_gap: int
+) -> list[_Link]:
+    """Matching seeds, paired and joined into runs along each diagonal (vectorised).
 
+    Every window of ``seed`` consecutive shapes gets a 64-bit key; equal keys found in 2 to
+    ``MAX_PLACES`` places pair those places; pairs on one diagonal (same two units, same
+    offset) at consecutive positions are one run.
+    """
+    import numpy as np
 
-def _runs(diagonals: dict[tuple[int, int, int], list[int]], seed: int) -> list[_Link]:
-    links: list[_Link] = []
-    for (a, b, offset), starts in diagonals.items():
-        starts.sort()
-        run_start = prev = starts[0]
-        for i in [*starts[1:], None]:
-            if i is not None and i == prev + 1:
-                prev = i
-                continue
-            end = prev + seed
-            if a == b:
-                # A repeated pattern matches itself shifted: keep the two copies apart.
-                end = min(end, run_start - offset)
-            length = end - run_start
-            if length > 0:
-                b_start = run_start - offset
-                links.append(
-                    _Link(
-                        a,
-                        b,
-                        run_start,
-                        end,
-                        b_start,
-                        b_start + length,
-                        length,
-                        [(run_start, b_start, length)],
-                    )
-                )
-            if i is not None:
-                run_start = prev = i
+    lengths = np.array([len(u.shapes) for u in units], dtype=np.int64)
+    if int(lengths.sum()) < seed:
+        return []
+    flat = np.concatenate(
+        [np.frombuffer(u.shapes, dtype=np.uint64) for u in units if len(u.shapes)]
+    )
+    unit_of = np.repeat(np.arange(len(units), dtype=np.int64), lengths)
+    first_pos = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    n = flat.size - seed + 1
+    key = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for k in range(seed):
+            key = key * np.uint64(0x9E3779B97F4A7C15) + flat[k : k + n]
+    pos = np.flatnonzero(unit_of[:n] == unit_of[seed - 1 : seed - 1 + n])  # inside one unit
+    order = np.argsort(key[pos], kind="stable")
+    sorted_keys, sorted_pos = key[pos][order], pos[order]
+    bounds = np.flatnonzero(np.diff(sorted_keys)) + 1
+    starts = np.concatenate([[0], bounds])
+    sizes = np.diff(np.concatenate([starts, [sorted_keys.size]]))
+    pa_parts, pb_parts = [], []
+    for size in np.unique(sizes[(sizes >= 2) & (sizes <= MAX_PLACES)]).tolist():
+        group = sorted_pos[starts[sizes == size][:, None] + np.arange(size)]
+        i, j = np.triu_indices(size, 1)
+        pa_parts.append(group[:, i].ravel())
+        pb_parts.append(group[:, j].ravel())
+    if not pa_parts:
+        return []
+    pa, pb = np.concatenate(pa_parts), np.concatenate(pb_parts)
+    ua, ub = unit_of[pa], unit_of[pb]
+    keep = ~((ua == ub) & (pb - pa < seed))  # a repeated pattern overlapping itself
+    pa, pb, ua, ub = pa[keep], pb[keep], ua[keep], ub[keep]
+    if not pa.size:
+        return []
+    offset = pb - pa
+    order = np.lexsort((pa, offset, ub, ua))  # by unit pair, diagonal, position
+    pa, pb, ua, ub, offset = pa[order], pb[order], ua[order], ub[order], offset[order]
+    new_run = np.ones(pa.size, dtype=bool)
+    new_run[1:] = (
+        (ua[1:] != ua[:-1])
+        | (ub[1:] != ub[:-1])
+        | (offset[1:] != offset[:-1])
+        | (pa[1:] != pa[:-1] + 1)
+    )
+    run_first = np.flatnonzero(new_run)
+    run_last = np.concatenate([run_first[1:], [pa.size]]) - 1
+    a_unit, b_unit = ua[run_first], ub[run_first]
+    a_start = pa[run_first] - first_pos[a_unit]
+    b_start = pb[run_first] - first_pos[b_unit]
+    length = pa[run_last] - pa[run_first] + seed
+    same = a_unit == b_unit
+    # A repeated pattern matches itself shifted: keep the two copies apart.
+    length[same] = np.minimum(length[same], (b_start - a_start)[same])
+    # Most runs are one lone seed: too short to be a clone even with a tail, and no other run
+    # of the same two units is near enough to join. Dropping them here saves most of the work.
+    order = np.lexsort((b_start, a_start, b_unit, a_unit))
+    a_unit, b_unit, a_start, b_start, length = (
+        x[order] for x in (a_unit, b_unit, a_start, b_start, length)
+    )
+    near = (
+        (a_unit[1:] == a_unit[:-1])
+        & (b_unit[1:] == b_unit[:-1])
+        & (np.abs(a_start[1:] - (a_start[:-1] + length[:-1])) <= max_gap)
+        & (np.abs(b_start[1:] - (b_start[:-1] + length[:-1])) <= max_gap)
+    )
+    wanted = (length > 0) & (length >= min_lines - (seed - 1))
+    wanted[1:] |= near
+    wanted[:-1] |= near
+    wanted &= length > 0
+    links = []
+    for a, b, sa, sb, n_ in zip(
+        a_unit[wanted].tolist(),
+        b_unit[wanted].tolist(),
+        a_start[wanted].tolist(),
+        b_start[wanted].tolist(),
+        length[wanted].tolist(),
+        strict=True,
+    ):
+        links.append(_Link(a, b, sa, sa + n_, sb, sb + n_, n_, [(sa, sb, n_)]))
     return links
 
 
@@ -260,38 +290,56 @@ def _share(link: _Link) -> float:
 
 
 def _next_match(
-    sa: Sequence[int], sb: Sequence[int], i0: int, j0: int, max_gap: int, step: int
+    sa: Sequence[int], sb: Sequence[int], i0: int, j0: int, max_gap: int, step: int, cap: int
 ) -> tuple[int, int, int] | None:
     """The nearest line pair after (``step`` 1) or before (-1) ``i0``/``j0`` that matches,
-    skipping at most ``max_gap`` lines on each side, and how many lines match from there."""
+    skipping at most ``max_gap`` lines on each side, and how many lines (up to ``cap``) match
+    from there."""
     best: tuple[int, int, int, int] | None = None
+    len_a, len_b = len(sa), len(sb)
     for ga in range(max_gap + 1):
+        i = i0 + step * ga
+        if not 0 <= i < len_a:
+            break
+        x = sa[i]
         for gb in range(max_gap + 1):
-            i, j = i0 + step * ga, j0 + step * gb
-            n = 0
+            j = j0 + step * gb
+            if not 0 <= j < len_b:
+                break
+            if x != sb[j] or (best is not None and ga + gb > best[0]):
+                continue
+            n = 1
             while (
-                0 <= i + step * n < len(sa)
-                and 0 <= j + step * n < len(sb)
+                n < cap
+                and 0 <= i + step * n < len_a
+                and 0 <= j + step * n < len_b
                 and (sa[i + step * n] == sb[j + step * n])
             ):
                 n += 1
-            if n and (best is None or (ga + gb, -n) < (best[0], -best[3])):
+            if best is None or (ga + gb, -n) < (best[0], -best[3]):
                 best = (ga + gb, i, j, n)
     return None if best is None else best[1:]
 
 
 def _extend(
-    link: _Link, units: Sequence[IndexedUnit], max_gap: int, seed: int, common: set[int]
+    link: _Link,
+    units: Sequence[IndexedUnit],
+    max_gap: int,
+    seed: int,
+    common: set[int],
+    min_lines: int,
 ) -> _Link:
     """Grow a link past its seeds by a tail shorter than a seed, across at most one gap on each
     end: a line changed near the end of a copy leaves such a tail, and it belongs to the copy.
     The tail must be uncommon code (not ``else:``/``I=I,``), and longer stretches are found by
     seeds, so nothing longer is taken here."""
+    if link.matched + seed - 1 < min_lines:
+        return link  # one tail cannot make it a clone: not worth the search
     sa, sb = units[link.a].shapes, units[link.b].shapes
     limit_a = link.b_start if link.a == link.b else len(sa)  # a copy never runs into its twin
     runs, matched = list(link.runs), link.matched
     a_end, b_end = link.a_end, link.b_end
-    hit = _next_match(sa, sb, a_end, b_end, max_gap, 1)
+    hit = _next_match(sa, sb, a_end, b_end, max_gap, 1, seed - 1)
     if hit is not None:
         i, j, n = hit
         n = min(n, seed - 1, limit_a - i)
@@ -299,7 +347,7 @@ def _extend(
             runs.append((i, j, n))
             a_end, b_end, matched = i + n, j + n, matched + n
     a_start, b_start = link.a_start, link.b_start
-    hit = _next_match(sa, sb, a_start - 1, b_start - 1, max_gap, -1)
+    hit = _next_match(sa, sb, a_start - 1, b_start - 1, max_gap, -1, seed - 1)
     if hit is not None:
         i, j, n = hit
         n = min(n, seed - 1, (j + 1) - (a_end if link.a == link.b else 0))
@@ -372,14 +420,13 @@ def find_clones(
 ) -> list[CloneClass]:
     """Clone classes of at least ``min_lines`` lines, most lines saved first."""
     seed = max(2, (min_lines + 1) // 2)
-    diagonals, _ = _seed_pairs(units, seed)
     common = _common_shapes(units)
     links = _drop_shadowed(
         [
             k
             for k in (
-                _extend(j, units, max_gap, seed, common)
-                for j in _join_near_misses(_runs(diagonals, seed), max_gap)
+                _extend(j, units, max_gap, seed, common, min_lines)
+                for j in _join_near_misses(_seed_runs(units, seed, min_lines, max_gap), max_gap)
             )
             if k.matched >= min_lines
             and _share(k) >= MIN_SIMILARITY

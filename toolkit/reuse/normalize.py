@@ -89,12 +89,13 @@ def _kept(shape: str) -> bool:
 def normalize(text: str) -> list[Line]:
     """The kept lines of Python ``text`` with their exact and shape forms (see module doc)."""
     exact_text, shaped = _split_strings(text)
-    shaped = _IDENTIFIER.sub("I", _NUMBER.sub("0", shaped))
-    kept: list[Line] = []
-    for number, (exact, shape) in enumerate(
-        zip(exact_text.split("\n"), shaped.split("\n"), strict=False), start=1
-    ):
-        shape = _SPACE.sub("", shape)
-        if _kept(shape):
-            kept.append(Line(number, shape, zlib.crc32(_SPACE.sub("", exact).encode())))
-    return kept
+    # White space goes in one pass over the whole text (after identifiers are replaced, so
+    # ``def f`` does not become one word); the per-line loop then only decides and hashes.
+    shaped = _SPACE.sub("", _IDENTIFIER.sub("I", _NUMBER.sub("0", shaped)))
+    exact_lines = _SPACE.sub("", exact_text).split("\n")
+    crc32 = zlib.crc32
+    return [
+        Line(number, shape, crc32(exact_lines[number - 1].encode()))
+        for number, shape in enumerate(shaped.split("\n"), start=1)
+        if _kept(shape)
+    ]

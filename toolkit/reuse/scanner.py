@@ -29,12 +29,15 @@ Example:
 from __future__ import annotations
 
 import bisect
+import contextlib
+import hashlib
+import pickle
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toolkit.reuse.clones import CloneClass, find_clones
+from toolkit.reuse.clones import ALGORITHM, CloneClass, Member, find_clones
 from toolkit.reuse.index import Cache, Index, IndexedUnit, build_index, default_cache_path
 from toolkit.reuse.provenance import (
     LIBRARY_PROJECT,
@@ -154,7 +157,7 @@ def scan(
     lib_index = build_index(Discovery(files=lib_files), cache)
     cache.save()
     units = [*index.units, *lib_index.units]
-    classes = [c for c in find_clones(units, min_lines=min_lines) if _user_code(c)]
+    classes = [c for c in _clones(units, min_lines, cache_path) if _user_code(c)]
     prov = find_stamped(index.units, library)
     prov.library_units = {(u.file.path, u.cell): lib_names[u.file.path] for u in lib_index.units}
     projects = _figures(index, classes, prov)
@@ -168,6 +171,45 @@ def scan(
         overall=_overall(projects),
         min_lines=min_lines,
     )
+
+
+def _units_key(units: Sequence[IndexedUnit], min_lines: int) -> str:
+    digest = hashlib.blake2b(f"{ALGORITHM}:{min_lines}".encode(), digest_size=16)
+    for unit in units:
+        digest.update(f"\0{unit.file.path}\0{unit.cell}\0{unit.file.project}".encode())
+        for column in (unit.numbers, unit.shapes, unit.exacts):
+            digest.update(column.tobytes())
+    return digest.hexdigest()
+
+
+def _clones(
+    units: Sequence[IndexedUnit], min_lines: int, cache_path: Path | None
+) -> list[CloneClass]:
+    """``find_clones``, remembered for the same units: an unchanged rescan reads, hashes and
+    answers, without searching again (the search is most of a scan's time)."""
+    if cache_path is None:
+        return find_clones(units, min_lines=min_lines)
+    key = _units_key(units, min_lines)
+    store = cache_path.with_name("reuse-clones.pickle")
+    with contextlib.suppress(OSError, pickle.UnpicklingError, ValueError, EOFError, TypeError):
+        saved = pickle.loads(store.read_bytes())
+        if isinstance(saved, dict) and saved.get("key") == key:
+            return [
+                CloneClass(kind, similarity, tuple(Member(units[u], s, e) for u, s, e in members))
+                for kind, similarity, members in saved["classes"]
+            ]
+    classes = find_clones(units, min_lines=min_lines)
+    position = {id(unit): n for n, unit in enumerate(units)}
+    encoded = [
+        (c.kind, c.similarity, [(position[id(m.unit)], m.start, m.end) for m in c.members])
+        for c in classes
+    ]
+    with contextlib.suppress(OSError):
+        from toolkit._io import atomic_write_bytes
+
+        store.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(store, pickle.dumps({"key": key, "classes": encoded}, protocol=5))
+    return classes
 
 
 def _user_code(cls: CloneClass) -> bool:
