@@ -169,6 +169,7 @@ def to_html(report: ScanReport, roots: Sequence[Path], history_png: str | None =
         "reuse.html.j2",
         title="Reuse report",
         files=report.index.files,
+        files_with_code=report.overall.files,
         lines=report.index.lines,
         roots=[str(r) for r in roots],
         min_lines=report.min_lines,
