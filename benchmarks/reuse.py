@@ -100,22 +100,31 @@ def copy_real_code(dest: Path) -> int:
     return sum(p.read_bytes().count(b"\n") for p in (dest / "real").rglob("*.py"))
 
 
+def _code_lines(node: ast.FunctionDef) -> int:
+    """Lines holding code (the docstring's lines not counted): what both tools compare."""
+    body = node.body[1:] if ast.get_docstring(node) is not None else node.body
+    lines: set[int] = set()
+    for stmt in body:
+        for sub in ast.walk(stmt):
+            if hasattr(sub, "lineno"):
+                lines.add(sub.lineno)
+    return len(lines)
+
+
 def candidate_functions(real: Path, rng: random.Random, n: int) -> list[tuple[Path, str]]:
-    """Distinct real functions of 12-40 lines, not tests, each from a different file."""
+    """Distinct real functions with 10-40 lines of code, not tests, each from a different file."""
     files = sorted(p for p in (real / "sklearn").rglob("*.py") if "tests" not in p.parts)
     rng.shuffle(files)
     out = []
     for path in files:
         try:
-            tree = ast.parse(path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
+            tree = ast.parse(text)
         except (SyntaxError, UnicodeDecodeError):
             continue
-        lines = path.read_text(encoding="utf-8").split("\n")
+        lines = text.split("\n")
         for node in tree.body:
-            if (
-                isinstance(node, ast.FunctionDef)
-                and 12 <= (node.end_lineno or 0) - node.lineno <= 40
-            ):
+            if isinstance(node, ast.FunctionDef) and 10 <= _code_lines(node) <= 40:
                 start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
                 out.append((path, "\n".join(lines[start - 1 : node.end_lineno]) + "\n"))
                 break
@@ -178,8 +187,9 @@ def notebook(cells: list[str]) -> str:
 
 def plant(dest: Path, real: Path, cases_wanted: int, rng: random.Random) -> list[Case]:
     """Four projects; each case's original and copy land in different projects, among filler."""
-    functions = candidate_functions(real, rng, cases_wanted * 2)
-    planted, filler = functions[:cases_wanted], functions[cases_wanted:]
+    # Each filler function is used once, so filler never forms clones of its own.
+    functions = candidate_functions(real, rng, cases_wanted * 5)
+    planted, filler = functions[:cases_wanted], iter(functions[cases_wanted:])
     projects = [dest / "planted" / f"project_{i}" for i in range(4)]
     for p in projects:
         (p / "src").mkdir(parents=True)
@@ -188,7 +198,7 @@ def plant(dest: Path, real: Path, cases_wanted: int, rng: random.Random) -> list
     for n, (_, source) in enumerate(planted):
         kind = KINDS[n % len(KINDS)]
         a, b = rng.sample(projects, 2)
-        orig = _write_module(a / "src" / f"mod_{n}.py", source, filler[n % len(filler)][1])
+        orig = _write_module(a / "src" / f"mod_{n}.py", source, next(filler)[1], next(filler)[1])
         if kind == "notebook":
             copy_text = source
             path = b / f"explore_{n}.ipynb"
@@ -201,7 +211,7 @@ def plant(dest: Path, real: Path, cases_wanted: int, rng: random.Random) -> list
                 "near-miss": near_miss(source, rng),
             }[kind]
             copy = _write_module(
-                b / "src" / f"copy_{n}.py", copy_text, filler[(n + 7) % len(filler)][1]
+                b / "src" / f"copy_{n}.py", copy_text, next(filler)[1], next(filler)[1]
             )
         cases.append(
             Case(
@@ -213,9 +223,9 @@ def plant(dest: Path, real: Path, cases_wanted: int, rng: random.Random) -> list
     return cases
 
 
-def _write_module(path: Path, source: str, filler: str) -> tuple[Path, int, int]:
-    head = "import numpy as np\n\n\n" + filler + "\n\n"
-    path.write_text(head + source + "\n\n" + filler.replace("def ", "def other_", 1))
+def _write_module(path: Path, source: str, before: str, after: str) -> tuple[Path, int, int]:
+    head = "import numpy as np\n\n\n" + before + "\n\n"
+    path.write_text(head + source + "\n\n" + after)
     first = head.count("\n") + 1
     return path, first, first + source.rstrip("\n").count("\n")
 
