@@ -113,7 +113,9 @@ def _code_lines(node: ast.FunctionDef) -> int:
 
 def candidate_functions(real: Path, rng: random.Random, n: int) -> list[tuple[Path, str]]:
     """Distinct real functions with 10-40 lines of code, not tests, each from a different file."""
-    files = sorted(p for p in (real / "sklearn").rglob("*.py") if "tests" not in p.parts)
+    files = sorted(
+        p for pkg in PACKAGES for p in (real / pkg).rglob("*.py") if "tests" not in p.parts
+    )
     rng.shuffle(files)
     out = []
     for path in files:
