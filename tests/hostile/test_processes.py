@@ -75,6 +75,9 @@ def test_option_like_file_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert strip.main(["--check", "--", "-draft.ipynb"]) == 0
     assert data_files.main(["-draft.ipynb", "-data.csv.gz"]) == 1
     assert data_files.main(["--max-data-kb", "500", "--", "-data.csv.gz"]) == 0
+    from toolkit.hooks import errors, order
+
+    assert order.main(["-draft.ipynb"]) == 0 and errors.main(["--", "-draft.ipynb"]) == 0
     with pytest.raises(SystemExit) as exc:  # an unknown option that is no file is still wrong
         strip.main(["--chekc", "-draft.ipynb"])
     assert exc.value.code == 2

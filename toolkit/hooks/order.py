@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from toolkit.hooks._args import file_names_only
+from toolkit.hooks._args import file_names_only, options_and_files
 from toolkit.hooks._notebook_check import run_check
 from toolkit.hooks._report import exit_now
 from toolkit.notebooks.checks import execution_order_problems
@@ -28,8 +28,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.add_argument(
             "--allow-unexecuted", action="store_true", help="accept code cells that were not run"
         )
-        args = parser.parse_args(argv)
-        argv, allow_gaps, allow_unexecuted = args.paths, args.allow_gaps, args.allow_unexecuted
+        args, argv = options_and_files(parser, argv)  # -draft.ipynb is a file name
+        allow_gaps, allow_unexecuted = args.allow_gaps, args.allow_unexecuted
 
     def check(nb: Notebook) -> list[CellProblem]:
         return execution_order_problems(
