@@ -119,6 +119,8 @@ def test_split_accepts_a_string_date_column_like_leakage_does() -> None:
     parts = split(df, time="day", sizes=(0.5, 0.5))
     assert parts.train["day"].max() < parts.test["day"].min()
     assert parts.report["train"]["time_min"].startswith("2024-01-01")
+    gapped = split(df, time="day", sizes=(0.5, 0.5), gap="3D")
+    assert gapped.dropped_in_gap == 3  # a duration gap works on date strings too
     # leakage(time=) reads the same strings: the time split leaves no overlap to find
     found = leakage(parts.train, parts.test, target="y", time="day").findings
     assert not [f for f in found if f.check == "time_overlap"]

@@ -34,7 +34,7 @@ from toolkit.checks._frames import (
     sample_rows,
     to_table,
 )
-from toolkit.checks.result import SEVERITIES, CheckResult, Finding
+from toolkit.checks.result import CheckResult, Finding, by_severity, severity_counts
 from toolkit.errors import UsageError
 
 _LABEL_SAMPLE = 10_000  # label issues cross-validate a model: a fixed-seed sample keeps it fast
@@ -62,10 +62,7 @@ class HealthReport:
     @property
     def findings(self) -> list[Finding]:
         """Every finding of every check, high severity first."""
-        order = {s: i for i, s in enumerate(SEVERITIES)}
-        return sorted(
-            (f for r in self.results for f in r.findings), key=lambda f: order[f.severity]
-        )
+        return by_severity([f for r in self.results for f in r.findings])
 
     @property
     def has_high(self) -> bool:
@@ -74,15 +71,17 @@ class HealthReport:
 
     def counts(self) -> dict[str, int]:
         """Number of findings per severity over all checks."""
-        return {s: sum(f.severity == s for f in self.findings) for s in SEVERITIES}
+        return severity_counts(self.findings)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain-JSON form: meta, counts, timings and every check's result."""
+        """Plain-JSON form: meta, counts, timings, every check's result, and the train
+        columns' profile (kind, missing, distinct ... as ``toolkit.columns`` decided)."""
         return {
             "meta": self.meta,
             "counts": self.counts(),
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
             "checks": [r.to_dict() for r in self.results],
+            "columns": self.train.profile.to_dict()["columns"],
         }
 
     def __str__(self) -> str:

@@ -59,7 +59,7 @@ class CheckResult:
     summary: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.findings = sorted(self.findings, key=lambda f: _ORDER[f.severity])
+        self.findings = by_severity(self.findings)
 
     @property
     def has_high(self) -> bool:
@@ -68,7 +68,7 @@ class CheckResult:
 
     def counts(self) -> dict[str, int]:
         """Number of findings per severity."""
-        return {s: sum(f.severity == s for f in self.findings) for s in SEVERITIES}
+        return severity_counts(self.findings)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-JSON form: name, counts, summary numbers and every finding."""
@@ -88,6 +88,16 @@ class CheckResult:
 
     def __repr__(self) -> str:
         return f"<CheckResult {self.name!r} {self.counts()}>"
+
+
+def severity_counts(findings: list[Finding]) -> dict[str, int]:
+    """``{"high": n, "medium": n, "low": n}`` of ``findings``: one count for results and reports."""
+    return {s: sum(f.severity == s for f in findings) for s in SEVERITIES}
+
+
+def by_severity(findings: list[Finding]) -> list[Finding]:
+    """``findings`` high severity first (stable within a severity)."""
+    return sorted(findings, key=lambda f: _ORDER[f.severity])
 
 
 def _jsonable(value: Any) -> Any:
