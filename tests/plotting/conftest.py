@@ -21,3 +21,12 @@ def render(obj: Any) -> bytes:
 @pytest.fixture
 def png():
     return render
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Plot functions draw on pyplot figures (so notebooks show them): close them per test."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")

@@ -153,3 +153,20 @@ def test_embedding_scatter_samples_per_class_and_keeps_rare(png):
     assert "2-D density" in notes(ax)[0]
     with pytest.raises(ValueError, match=r"^embedding: expected shape \(n, 2\)"):
         tp.embedding_scatter(np.zeros((3, 3)))
+
+
+def test_missing_matrix_note_is_outside_the_plot(tmp_path):
+    """The reduction note sits under the x tick labels, inside the saved image, covering
+    neither the matrix nor a tick label."""
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame(rng.normal(size=(5000, 12)), columns=[f"feature_{i}" for i in range(12)])
+    ax = tp.missing_matrix(df.mask(rng.random(df.shape) < 0.2))
+    fig = ax.figure
+    fig.savefig(tmp_path / "m.png")  # lays out and draws
+    renderer = fig.canvas.get_renderer()
+    (text,) = [t for t in ax.texts if t.get_gid() == "toolkit-note"]
+    box = text.get_window_extent(renderer)
+    assert not box.overlaps(ax.get_window_extent(renderer))
+    for label in ax.get_xticklabels():
+        assert not box.overlaps(label.get_window_extent(renderer)), label.get_text()
+    assert box.y0 >= 0 and box.x1 <= fig.bbox.x1  # not cut off

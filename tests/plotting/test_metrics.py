@@ -275,3 +275,28 @@ def test_feature_importance_from_a_dict_and_single_class_curves_say_so() -> None
         feature_importance({"a": 0.5, "b": float("nan")})
     with pytest.raises(ValueError, match="single class"):
         roc(np.zeros(20), np.linspace(0, 1, 20))
+
+
+def test_roc_and_pr_take_class_display_names():
+    from toolkit.errors import UsageError
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 3, 200)
+    proba = rng.dirichlet([1, 1, 1], 200)
+    for plot in (tp.roc, tp.precision_recall):
+        ax = plot(y, proba, classes=["猫", "狗", "鸟"])
+        legend = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert [t.split(" (")[0] for t in legend[:3]] == ["猫", "狗", "鸟"], legend
+        # String labels given in column order still work as before.
+        ax = plot(np.array(["a", "b", "c"])[y], proba, classes=["a", "b", "c"])
+        assert ax.get_legend().get_texts()[0].get_text().startswith("a (")
+        with pytest.raises(UsageError, match=r"classes: 2 names .* integer labels \[0, 1, 2\]"):
+            plot(y, proba, classes=["cat", "dog"])
+        with pytest.raises(UsageError, match=r"y_score: has 3 columns but classes= has 4"):
+            plot(y, proba, classes=["a", "b", "c", "d"])
+        with pytest.raises(UsageError, match=r"classes: .* labels \['c'\] are not among"):
+            plot(np.array(["a", "b", "c"])[y], proba, classes=["a", "b", "x"])
+    ax = tp.roc(y % 2, proba[:, 0], classes=["neg", "pos"], pos_label="pos")
+    assert ax.get_legend().get_texts()[0].get_text().startswith("ROC (AUC")
+    with pytest.raises(UsageError, match="pos_label"):
+        tp.roc(y % 2, proba[:, 0], pos_label="nope")

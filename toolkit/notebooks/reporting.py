@@ -386,7 +386,7 @@ def _apply_tags(nb: NotebookNode, show_code: bool) -> None:
         if cell.cell_type == "code":
             if "hide-output" in tags or "remove-output" in tags:
                 cell.outputs = []
-            cell.outputs = [out for out in cell.outputs if not _is_object_repr(out)]
+            cell.outputs = _results_only(cell.outputs)
             visible = (show_code or "show-code" in tags) and "hide-code" not in tags
             if "injected-parameters" in tags:
                 visible = show_code  # the header lists the parameters already
@@ -401,7 +401,28 @@ def _apply_tags(nb: NotebookNode, show_code: bool) -> None:
     nb.cells = kept
 
 
-_OBJECT_REPR = re.compile(r"^[\[(]?<[\w.]+(?: object)? at 0x[0-9a-fA-F]+>")
+def _results_only(outputs: list[NotebookNode]) -> list[NotebookNode]:
+    """Drop object reprs, and a figure returned as the cell's value when the inline backend
+    showed it already (Jupyter displays a returned pyplot Figure twice)."""
+    shown = any(o.get("output_type") == "display_data" and "image/png" in o.get("data", {})
+                for o in outputs)  # fmt: skip
+    return [
+        out
+        for out in outputs
+        if not _is_object_repr(out)
+        and not (
+            shown
+            and out.get("output_type") == "execute_result"
+            and "image/png" in out.get("data", {})
+        )
+    ]
+
+
+# `<matplotlib.lines.Line2D at 0x7f..>` lists, and matplotlib's `<Axes: title=...>` and
+# `<Figure size 640x480 with 1 Axes>` (what a plotting call as a cell's last line returns).
+_OBJECT_REPR = re.compile(
+    r"^[\[(]?<(?:[\w.]+(?: object)? at 0x[0-9a-fA-F]+>|(?:Axes|Figure)\b[^\n]*>)"
+)
 
 
 def _is_object_repr(out: NotebookNode) -> bool:

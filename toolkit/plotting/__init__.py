@@ -1,9 +1,13 @@
 """Figures an ML engineer draws again and again, with one API.
 
 Every function takes the data first and keyword options after, accepts ``ax=`` and returns the
-``Axes`` (a ``Figure`` for multi-panel plots). Nothing here calls ``plt.show()`` or changes
-rcParams, except ``use_style()`` and the ``style()`` context manager. Large inputs are reduced
-(binning, sampling, LTTB curve downsampling) and the figure says so in a small grey note.
+``Axes`` (a ``Figure`` for multi-panel plots). Without ``ax=`` it draws where pyplot users
+expect: pyplot's current Axes when nothing is drawn on it yet, else a new pyplot figure, so the
+figure shows in Jupyter, with ``plt.show()`` and in ``toolkit report``. Chinese text renders when
+a CJK font is installed, without opting in. Nothing here calls ``plt.show()`` or changes
+rcParams, except ``use_style()``, ``use_cjk_font()`` and the ``style()`` context manager.
+Large inputs are reduced (binning, sampling, LTTB curve downsampling) and the figure says so in
+a small grey note under the x-axis.
 
 >>> from toolkit import plotting as tp
 >>> ax = tp.class_balance(["a", "b", "b"])
@@ -33,7 +37,13 @@ from toolkit.plotting.metrics import (
     validation_curve,
 )
 from toolkit.plotting.save import save_figure
-from toolkit.plotting.style import CJKFontNotFoundError, find_cjk_font, style, use_style
+from toolkit.plotting.style import (
+    CJKFontNotFoundError,
+    find_cjk_font,
+    style,
+    use_cjk_font,
+    use_style,
+)
 from toolkit.plotting.training import compare_runs, lr_schedule, training_curves
 from toolkit.plotting.trends import trend
 from toolkit.plotting.vision import draw_boxes, image_grid
@@ -65,6 +75,7 @@ __all__ = [
     "threshold_metrics",
     "training_curves",
     "trend",
+    "use_cjk_font",
     "use_style",
     "validation_curve",
 ]

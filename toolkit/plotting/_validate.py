@@ -1,15 +1,19 @@
 """Shared input validation and small drawing helpers for every plotting function.
 
 Every public function funnels its inputs through these helpers so that bad input fails the same
-way everywhere: a ``ValueError`` whose message names the argument and says what was wrong.
+way everywhere: a ``UsageError`` (also a ``ValueError``) whose message names the argument and
+says what was wrong.
 Inputs are copied or viewed, never modified in place.
 """
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from toolkit.errors import UsageError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -30,38 +34,38 @@ def _to_numpy(values: Any) -> np.ndarray:
 def as_numeric(
     values: Any, name: str, *, ndim: int | None = 1, allow_nan: bool = False
 ) -> np.ndarray:
-    """Return ``values`` as a float array; ``ValueError`` naming ``name`` when unusable.
+    """Return ``values`` as a float array; ``UsageError`` naming ``name`` when unusable.
 
     >>> as_numeric([1, 2, 3], "y").tolist()
     [1.0, 2.0, 3.0]
     """
     if values is None:
-        raise ValueError(f"{name}: expected numeric values, got None")
+        raise UsageError(f"{name}: expected numeric values, got None")
     arr = _to_numpy(values)
     if arr.size == 0:
-        raise ValueError(f"{name}: is empty; pass at least one value")
+        raise UsageError(f"{name}: is empty; pass at least one value")
     if arr.dtype == bool:
         arr = arr.astype(float)
     if not np.issubdtype(arr.dtype, np.number):
         try:
             arr = arr.astype(float)
         except (TypeError, ValueError):
-            raise ValueError(
+            raise UsageError(
                 f"{name}: must be numeric, got values of type {arr.dtype} (e.g. {arr.flat[0]!r})"
             ) from None
     if np.iscomplexobj(arr):
-        raise ValueError(f"{name}: must be real-valued, got complex numbers")
+        raise UsageError(f"{name}: must be real-valued, got complex numbers")
     arr = arr.astype(float, copy=False)
     if ndim is not None and arr.ndim != ndim:
         if ndim == 1 and arr.ndim == 2 and 1 in arr.shape:
             arr = arr.ravel()
         else:
-            raise ValueError(f"{name}: expected a {ndim}-D array, got shape {arr.shape}")
+            raise UsageError(f"{name}: expected a {ndim}-D array, got shape {arr.shape}")
     if not allow_nan:
         bad = ~np.isfinite(arr)
         if bad.any():
             kind = "NaN" if np.isnan(arr[bad]).any() else "inf"
-            raise ValueError(
+            raise UsageError(
                 f"{name}: contains {int(bad.sum())} {kind}/non-finite value(s); "
                 "drop or impute them first"
             )
@@ -69,24 +73,24 @@ def as_numeric(
 
 
 def as_labels(values: Any, name: str) -> np.ndarray:
-    """Return class labels as a 1-D array; ``ValueError`` for empty input or missing labels."""
+    """Return class labels as a 1-D array; ``UsageError`` for empty input or missing labels."""
     if values is None:
-        raise ValueError(f"{name}: expected labels, got None")
+        raise UsageError(f"{name}: expected labels, got None")
     arr = _to_numpy(values)
     if arr.size == 0:
-        raise ValueError(f"{name}: is empty; pass at least one label")
+        raise UsageError(f"{name}: is empty; pass at least one label")
     if arr.ndim != 1:
         if arr.ndim == 2 and 1 in arr.shape:
             arr = arr.ravel()
         else:
-            raise ValueError(f"{name}: expected a 1-D array of labels, got shape {arr.shape}")
+            raise UsageError(f"{name}: expected a 1-D array of labels, got shape {arr.shape}")
     if np.issubdtype(arr.dtype, np.floating):
         if not np.isfinite(arr).all():
-            raise ValueError(f"{name}: contains NaN/inf labels; drop those rows first")
+            raise UsageError(f"{name}: contains NaN/inf labels; drop those rows first")
     elif arr.dtype == object:
         missing = [v is None or (isinstance(v, float) and not np.isfinite(v)) for v in arr]
         if any(missing):
-            raise ValueError(f"{name}: contains {sum(missing)} missing label(s) (None/NaN)")
+            raise UsageError(f"{name}: contains {sum(missing)} missing label(s) (None/NaN)")
     return arr
 
 
@@ -95,7 +99,7 @@ def same_length(**arrays: Any) -> int:
     lengths = {k: len(v) for k, v in arrays.items() if v is not None}
     if len(set(lengths.values())) > 1:
         detail = ", ".join(f"{k}={n}" for k, n in lengths.items())
-        raise ValueError(f"mismatched lengths: {detail}; they must be equal")
+        raise UsageError(f"mismatched lengths: {detail}; they must be equal")
     return next(iter(lengths.values()))
 
 
@@ -104,7 +108,7 @@ def as_frame(data: Any, name: str) -> pd.DataFrame:
     import pandas as pd
 
     if data is None:
-        raise ValueError(f"{name}: expected a DataFrame, got None")
+        raise UsageError(f"{name}: expected a DataFrame, got None")
     if isinstance(data, pd.DataFrame):
         frame = data
     elif hasattr(data, "to_pandas"):  # polars / pyarrow
@@ -114,43 +118,97 @@ def as_frame(data: Any, name: str) -> pd.DataFrame:
     else:
         arr = np.asarray(data)
         if arr.ndim != 2:
-            raise ValueError(f"{name}: expected a 2-D table, got shape {arr.shape}")
+            raise UsageError(f"{name}: expected a 2-D table, got shape {arr.shape}")
         frame = pd.DataFrame(arr, columns=[f"x{i}" for i in range(arr.shape[1])])
     if frame.shape[0] == 0 or frame.shape[1] == 0:
-        raise ValueError(f"{name}: is empty (shape {frame.shape})")
+        raise UsageError(f"{name}: is empty (shape {frame.shape})")
     return frame
 
 
 def get_ax(ax: Axes | None, figsize: tuple[float, float] = (6.0, 4.5)) -> Axes:
-    """Return ``ax`` or a fresh Axes on a new Figure (never the pyplot current one)."""
-    if ax is not None:
-        return ax
-    from matplotlib.figure import Figure
+    """Return ``ax``, or draw where a pyplot user expects: pyplot's current Axes when nothing is
+    drawn on it yet (``plt.figure(figsize=...)``, ``plt.subplot(...)``), else a new pyplot figure.
 
-    fig = Figure(figsize=figsize, layout="constrained")
-    return fig.add_subplot()
+    A figure pyplot knows is what Jupyter's inline backend shows at the end of a cell, what
+    ``plt.show()`` shows and what ``plt.savefig`` saves. Two calls in a row give two figures,
+    never one plot drawn over another.
+    """
+    return ax if ax is not None else _pyplot_axes(figsize)
+
+
+def _pyplot_axes(figsize: tuple[float, float]) -> Axes:
+    import matplotlib.pyplot as plt
+
+    fig = _unused_current_figure(plt)
+    if fig is not None:
+        if not fig.axes:
+            return fig.add_subplot()
+        if _is_blank(fig.gca()):
+            return fig.gca()
+    return plt.figure(figsize=figsize, layout="constrained").add_subplot()
 
 
 def new_figure(figsize: tuple[float, float]) -> Figure:
-    """A new Figure not registered with pyplot (so it is garbage-collected, no window opens)."""
-    from matplotlib.figure import Figure
+    """A figure for multi-panel plots, created through pyplot (so notebooks show it); pyplot's
+    current figure is used when it has no Axes yet (``plt.figure(figsize=...)`` beforehand)."""
+    import matplotlib.pyplot as plt
 
-    return Figure(figsize=figsize, layout="constrained")
+    fig = _unused_current_figure(plt)
+    if fig is None or fig.axes:
+        fig = plt.figure(figsize=figsize, layout="constrained")
+    return fig
+
+
+def _unused_current_figure(plt: Any) -> Figure | None:
+    """pyplot's current figure, if there is one (never created here) with nothing drawn on the
+    figure itself; its Axes are judged by the caller."""
+    if not plt.get_fignums():
+        return None
+    from toolkit.plotting._cjk import GID
+
+    fig: Figure = plt.gcf()
+    own = [a for a in fig.artists if a.get_gid() != GID]
+    if own or fig.texts or fig.images or fig.lines or fig.patches or fig.legends:
+        return None
+    return fig
+
+
+def _is_blank(ax: Axes) -> bool:
+    """True when nothing is drawn on ``ax`` and it carries no title, labels or legend."""
+    drawn = ax.lines or ax.collections or ax.patches or ax.images or ax.texts or ax.tables
+    labelled = ax.get_title() or ax.get_xlabel() or ax.get_ylabel() or ax.get_legend()
+    return not drawn and not labelled
 
 
 def note(ax: Axes, text: str) -> None:
-    """Write a small grey note in the lower-right corner (used to state data reductions)."""
-    ax.text(
-        0.99,
-        0.01,
+    """Write a small grey note under the x-axis, right-aligned (used to state data reductions).
+
+    Below the tick labels and axis label rather than inside the plot, so it never covers data
+    or a legend; the layout engine makes room for it. Several notes on one Axes share one line.
+    """
+    for existing in ax.texts:
+        if existing.get_gid() == "toolkit-note":
+            existing.set_text(f"{existing.get_text()}; {text}")
+            return
+    ax.annotate(
         text,
-        transform=ax.transAxes,
+        xy=(1.0, 0.0),
+        xycoords=functools.partial(_below_x_axis, ax),
+        xytext=(0, -2),
+        textcoords="offset points",
         ha="right",
-        va="bottom",
+        va="top",
         fontsize="x-small",
         color="0.4",
+        annotation_clip=False,
         gid="toolkit-note",
     )
+
+
+def _below_x_axis(ax: Axes, renderer: Any) -> Any:
+    """The box of the x-axis with its tick labels and label (the Axes' box if there is none)."""
+    box = ax.xaxis.get_tightbbox(renderer) if ax.xaxis.get_visible() else None
+    return box if box is not None and box.height > 0 else ax.get_window_extent(renderer)
 
 
 def notes(ax: Axes) -> list[str]:

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from toolkit.errors import UsageError
+from toolkit.plotting._cjk import draws
 from toolkit.plotting._validate import (
     as_frame,
     as_labels,
@@ -46,7 +48,7 @@ def _numeric_maybe_dropna(values: Any, name: str, dropna: bool) -> tuple[np.ndar
     keep = np.isfinite(arr)
     dropped = int((~keep).sum())
     if dropped == arr.size:
-        raise ValueError(f"{name}: every value is NaN/inf; nothing to plot")
+        raise UsageError(f"{name}: every value is NaN/inf; nothing to plot")
     return (arr[keep] if dropped else arr), dropped
 
 
@@ -61,6 +63,7 @@ def _kde(values: np.ndarray, grid: np.ndarray) -> np.ndarray:
     return np.asarray(gaussian_kde(sample)(grid))
 
 
+@draws
 def distribution(
     x: Any,
     *,
@@ -88,9 +91,9 @@ def distribution(
     'x'
     """
     if hue is not None and compare is not None:
-        raise ValueError("hue and compare: pass only one of them")
+        raise UsageError("hue and compare: pass only one of them")
     if stat not in {"density", "count", "probability"}:
-        raise ValueError(f"stat: expected 'density', 'count' or 'probability', got {stat!r}")
+        raise UsageError(f"stat: expected 'density', 'count' or 'probability', got {stat!r}")
     values, dropped = _numeric_maybe_dropna(x, "x", dropna)
     groups: list[tuple[str, np.ndarray]]
     if hue is not None:
@@ -100,7 +103,7 @@ def distribution(
             labels = labels[np.isfinite(as_numeric(x, "x", allow_nan=True))]
         classes = np.unique(labels)
         if classes.size > 20:
-            raise ValueError(f"hue: has {classes.size} classes; at most 20 overlay readably")
+            raise UsageError(f"hue: has {classes.size} classes; at most 20 overlay readably")
         groups = [(str(c), values[labels == c]) for c in classes]
     elif compare is not None:
         other, dropped_other = _numeric_maybe_dropna(compare, "compare", dropna)
@@ -123,7 +126,7 @@ def distribution(
             edges = np.linspace(lo, hi, 201)
     else:
         if bins < 1:
-            raise ValueError(f"bins: must be >= 1, got {bins}")
+            raise UsageError(f"bins: must be >= 1, got {bins}")
         edges = np.linspace(lo, hi, bins + 1)
 
     ax = get_ax(ax)
@@ -166,6 +169,7 @@ def distribution(
     return ax
 
 
+@draws
 def class_balance(
     y: Any,
     *,
@@ -230,6 +234,7 @@ def class_balance(
     return ax
 
 
+@draws
 def missing_matrix(
     data: Any,
     *,
@@ -251,7 +256,7 @@ def missing_matrix(
     """
     frame = as_frame(data, "data")
     if max_rows < 1:
-        raise ValueError(f"max_rows: must be >= 1, got {max_rows}")
+        raise UsageError(f"max_rows: must be >= 1, got {max_rows}")
     mask = frame.isna().to_numpy()
     if mask.dtype == object:
         mask = mask.astype(bool)
@@ -358,6 +363,7 @@ def association_matrix(frame: pd.DataFrame, method: str = "pearson") -> pd.DataF
     return result
 
 
+@draws
 def correlation_heatmap(
     data: Any,
     *,
@@ -381,10 +387,10 @@ def correlation_heatmap(
     np.float64(-1.0)
     """
     if method not in {"pearson", "spearman", "kendall"}:
-        raise ValueError(f"method: expected pearson, spearman or kendall, got {method!r}")
+        raise UsageError(f"method: expected pearson, spearman or kendall, got {method!r}")
     frame = as_frame(data, "data")
     if frame.shape[1] < 2:
-        raise ValueError(f"data: needs at least 2 columns, got {frame.shape[1]}")
+        raise UsageError(f"data: needs at least 2 columns, got {frame.shape[1]}")
     matrix = association_matrix(frame, method=method)
     values = matrix.to_numpy(dtype=float)
     labels = [str(c) for c in matrix.columns]
@@ -421,6 +427,7 @@ def correlation_heatmap(
     return ax
 
 
+@draws
 def scatter_matrix(
     data: Any,
     *,
@@ -443,15 +450,15 @@ def scatter_matrix(
     if columns is not None:
         missing = [c for c in columns if c not in frame.columns]
         if missing:
-            raise ValueError(f"columns: not in data: {missing}")
+            raise UsageError(f"columns: not in data: {missing}")
         frame = frame[list(columns)]
     import pandas as pd
 
     numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]
     if not numeric:
-        raise ValueError("data: has no numeric columns to plot")
+        raise UsageError("data: has no numeric columns to plot")
     if len(numeric) > max_columns:
-        raise ValueError(
+        raise UsageError(
             f"data: has {len(numeric)} numeric columns; pass columns= with at most {max_columns}"
         )
     arrays = {c: as_numeric(frame[c], f"data[{c!r}]") for c in numeric}
@@ -509,6 +516,7 @@ def scatter_matrix(
     return fig
 
 
+@draws
 def embedding_scatter(
     embedding: Any,
     labels: Any = None,
@@ -530,7 +538,7 @@ def embedding_scatter(
     """
     emb = as_numeric(embedding, "embedding", ndim=2)
     if emb.shape[1] != 2:
-        raise ValueError(f"embedding: expected shape (n, 2), got {emb.shape}")
+        raise UsageError(f"embedding: expected shape (n, 2), got {emb.shape}")
     n = emb.shape[0]
     lab = None
     if labels is not None:

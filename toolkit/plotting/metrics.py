@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from toolkit.errors import UsageError
+from toolkit.plotting._cjk import draws
 from toolkit.plotting._reduce import lttb
 from toolkit.plotting._validate import (
     as_labels,
@@ -44,6 +46,7 @@ def _confusion_order(cm: np.ndarray) -> np.ndarray:
     return np.asarray(leaves_list(linkage(squareform(dist, checks=False), method="average")))
 
 
+@draws
 def confusion_matrix(
     y_true: Any,
     y_pred: Any,
@@ -75,14 +78,14 @@ def confusion_matrix(
     yp = as_labels(y_pred, "y_pred")
     same_length(y_true=yt, y_pred=yp)
     if normalize not in (None, "true", "pred", "all"):
-        raise ValueError(f"normalize: expected None, 'true', 'pred' or 'all', got {normalize!r}")
+        raise UsageError(f"normalize: expected None, 'true', 'pred' or 'all', got {normalize!r}")
     if order not in (None, "confusion"):
-        raise ValueError(f"order: expected None or 'confusion', got {order!r}")
+        raise UsageError(f"order: expected None or 'confusion', got {order!r}")
     classes = np.asarray(labels) if labels is not None else np.unique(np.concatenate([yt, yp]))
     cm = metrics.confusion_matrix(yt, yp, labels=classes)
     names = [str(c) for c in (display_labels if display_labels is not None else classes)]
     if len(names) != cm.shape[0]:
-        raise ValueError(f"display_labels: has {len(names)} names for {cm.shape[0]} classes")
+        raise UsageError(f"display_labels: has {len(names)} names for {cm.shape[0]} classes")
     if order == "confusion" and cm.shape[0] > 2:
         idx = _confusion_order(cm)
         cm = cm[np.ix_(idx, idx)]
@@ -145,17 +148,17 @@ def confusion_matrix(
 # --------------------------------------------------------------------------- ROC / PR
 def _scores_and_classes(
     y_true: Any, y_score: Any, classes: Sequence[Any] | None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Validate inputs; return (y_true, scores as (n,) or (n, k), classes)."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """Validate inputs; return (y_true, scores as (n,) or (n, k), class labels, display names)."""
     yt = as_labels(y_true, "y_true")
     raw = np.asarray(y_score.to_numpy() if hasattr(y_score, "to_numpy") else y_score)
     scores = as_numeric(raw, "y_score", ndim=raw.ndim if raw.ndim in (1, 2) else 1)
     same_length(y_true=yt, y_score=scores)
     if scores.ndim == 2 and scores.shape[1] == 1:
         scores = scores[:, 0]
-    cls = np.asarray(classes) if classes is not None else np.unique(yt)
+    cls, names = _class_labels(yt, classes)
     if cls.size < 2:
-        raise ValueError(
+        raise UsageError(
             f"y_true: has a single class ({cls[0] if cls.size else 'none'}); a curve needs "
             "examples of at least two classes"
         )
@@ -163,15 +166,60 @@ def _scores_and_classes(
         if scores.shape[1] == 2 and cls.size <= 2:
             scores = scores[:, 1]
         elif scores.shape[1] != cls.size:
-            raise ValueError(
-                f"y_score: has {scores.shape[1]} columns but y_true has {cls.size} classes; "
-                "pass classes= in the column order of y_score"
+            what = "classes= has" if classes is not None else "y_true has"
+            raise UsageError(
+                f"y_score: has {scores.shape[1]} columns but {what} {cls.size} classes; "
+                "pass classes= with one entry per column, in the column order of y_score"
             )
     if scores.ndim == 1 and cls.size != 2:
-        raise ValueError(
+        raise UsageError(
             f"y_true: has {cls.size} classes but y_score is 1-D; pass one score column per class"
         )
-    return yt, scores, cls
+    return yt, scores, cls, names
+
+
+def _class_labels(yt: np.ndarray, classes: Sequence[Any] | None) -> tuple[np.ndarray, list[str]]:
+    """The labels of y_score's columns and their display names.
+
+    ``classes`` lists either the labels found in ``y_true`` (``["cat", "dog"]`` for string
+    labels) or display names for integer-coded labels ``0 .. k-1`` (``y_true`` of codes and
+    ``classes=["cat", "dog", "bird"]``, the column order of ``predict_proba``).
+    """
+    if classes is None:
+        cls = np.unique(yt)
+        return cls, [str(c) for c in cls]
+    given = list(classes)
+    if len(set(map(str, given))) != len(given):
+        raise UsageError(f"classes: has repeated entries {given}; each column needs its own")
+    present = np.unique(yt)
+    as_labels_ = {c.item() if hasattr(c, "item") else c for c in present}
+    if as_labels_ <= set(given):
+        return np.asarray(given), [str(c) for c in given]
+    codes = np.arange(len(given))
+    integral = np.issubdtype(present.dtype, np.number) and np.all(np.mod(present, 1) == 0)
+    if integral and np.isin(present, codes).all():
+        return codes, [str(c) for c in given]
+    if integral:
+        raise UsageError(
+            f"classes: {len(given)} names {given} for y_true's integer labels "
+            f"{present.tolist()[:10]}; pass one name per label 0..k-1, in order"
+        )
+    unknown = [c for c in present.tolist() if c not in given][:5]
+    raise UsageError(
+        f"classes: {given} does not match y_true: its labels {unknown} are not among them; "
+        "pass the labels of y_true in y_score's column order"
+    )
+
+
+def _positive_label(pos_label: Any, cls: np.ndarray, names: list[str]) -> Any:
+    """``pos_label`` as a label of y_true (a display name is accepted too); default: the last."""
+    if pos_label is None:
+        return cls[-1]
+    if pos_label in cls.tolist():
+        return pos_label
+    if str(pos_label) in names:
+        return cls[names.index(str(pos_label))]
+    raise UsageError(f"pos_label: {pos_label!r} is not one of the classes {names}")
 
 
 def _reduce_curve(ax: Axes, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
@@ -202,10 +250,7 @@ def _finish_axes(
     return ax
 
 
-def _class_name(c: Any) -> str:
-    return str(c)
-
-
+@draws
 def roc(
     y_true: Any,
     y_score: Any,
@@ -225,6 +270,8 @@ def roc(
 
     ``n_bootstraps=200`` adds a shaded confidence band (and AUC interval) for binary problems.
     More than ``max_classes`` classes: per-class curves are drawn thin and grey without legend.
+    ``classes`` names ``y_score``'s columns: the labels of ``y_true`` in column order, or display
+    names for integer labels 0..k-1 (``classes=["猫", "狗", "鸟"]`` with ``y_true`` of codes).
 
     >>> ax = roc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
     >>> ax.get_legend().get_texts()[0].get_text()
@@ -233,11 +280,11 @@ def roc(
     from sklearn import metrics
     from sklearn.preprocessing import label_binarize
 
-    yt, scores, cls = _scores_and_classes(y_true, y_score, classes)
+    yt, scores, cls, names = _scores_and_classes(y_true, y_score, classes)
     ax = get_ax(ax, figsize=(5.5, 5.0))
     reduced = False
     if scores.ndim == 1:
-        pos = pos_label if pos_label is not None else cls[-1]
+        pos = _positive_label(pos_label, cls, names)
         fpr, tpr, _ = metrics.roc_curve(yt, scores, pos_label=pos)
         auc = metrics.auc(fpr, tpr)
         label = f"AUC = {auc:.3f}"
@@ -267,7 +314,7 @@ def roc(
                     x,
                     y,
                     linewidth=1.2,
-                    label=f"{_class_name(c)} (AUC = {aucs[-1]:.3f})",
+                    label=f"{names[i]} (AUC = {aucs[-1]:.3f})",
                     gid=f"roc-{c}",
                 )
         if "micro" in average:
@@ -314,7 +361,7 @@ def _bootstrap_roc_band(
     from sklearn import metrics
 
     if not 0 < confidence < 1:
-        raise ValueError(f"confidence: must be between 0 and 1, got {confidence}")
+        raise UsageError(f"confidence: must be between 0 and 1, got {confidence}")
     rng = np.random.default_rng(seed)
     grid = np.linspace(0, 1, 201)
     curves, aucs = [], []
@@ -327,7 +374,7 @@ def _bootstrap_roc_band(
         curves.append(np.interp(grid, fpr, tpr))
         aucs.append(metrics.auc(fpr, tpr))
     if not curves:
-        raise ValueError("y_true: bootstrap resamples never contain both classes; too few samples")
+        raise UsageError("y_true: bootstrap resamples never contain both classes; too few samples")
     alpha = (1 - confidence) / 2
     lo, hi = np.quantile(np.asarray(curves), [alpha, 1 - alpha], axis=0)
     ax.fill_between(grid, lo, hi, color="C0", alpha=0.2, label=f"{confidence:.0%} bootstrap band")
@@ -335,6 +382,7 @@ def _bootstrap_roc_band(
     return float(a_lo), float(a_hi)
 
 
+@draws
 def precision_recall(
     y_true: Any,
     y_score: Any,
@@ -348,7 +396,8 @@ def precision_recall(
     ax: Axes | None = None,
 ) -> Axes:
     """Precision-recall curve(s) with average precision (AP) in the legend, iso-F1 contours and
-    the prevalence (chance) line; multiclass one-vs-rest with a micro average.
+    the prevalence (chance) line; multiclass one-vs-rest with a micro average. ``classes`` as in
+    :func:`roc` (labels of ``y_true`` or display names for labels 0..k-1).
 
     >>> ax = precision_recall([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
     >>> ax.get_legend().get_texts()[0].get_text()
@@ -357,7 +406,7 @@ def precision_recall(
     from sklearn import metrics
     from sklearn.preprocessing import label_binarize
 
-    yt, scores, cls = _scores_and_classes(y_true, y_score, classes)
+    yt, scores, cls, names = _scores_and_classes(y_true, y_score, classes)
     ax = get_ax(ax, figsize=(5.5, 5.0))
     if iso_f1:
         for f in (0.2, 0.4, 0.6, 0.8):
@@ -383,7 +432,7 @@ def precision_recall(
         )
 
     if scores.ndim == 1:
-        pos = pos_label if pos_label is not None else cls[-1]
+        pos = _positive_label(pos_label, cls, names)
         positive = yt == pos
         draw(positive, scores, "PR", "pr", color="C0")
         ax.axhline(
@@ -400,7 +449,7 @@ def precision_recall(
             if many:
                 draw(onehot[:, i], scores[:, i], "", f"pr-{c}", color="0.7", linewidth=0.5)
             else:
-                draw(onehot[:, i], scores[:, i], _class_name(c), f"pr-{c}", linewidth=1.2)
+                draw(onehot[:, i], scores[:, i], names[i], f"pr-{c}", linewidth=1.2)
         if "micro" in average:
             draw(
                 onehot.ravel(),
@@ -427,6 +476,7 @@ def precision_recall(
 
 
 # --------------------------------------------------------------------------- calibration
+@draws
 def calibration(
     y_true: Any,
     y_prob: Any,
@@ -450,21 +500,21 @@ def calibration(
     from sklearn.metrics import brier_score_loss
 
     if strategy not in {"uniform", "quantile"}:
-        raise ValueError(f"strategy: expected 'uniform' or 'quantile', got {strategy!r}")
+        raise UsageError(f"strategy: expected 'uniform' or 'quantile', got {strategy!r}")
     if n_bins < 1:
-        raise ValueError(f"n_bins: must be >= 1, got {n_bins}")
+        raise UsageError(f"n_bins: must be >= 1, got {n_bins}")
     yt = as_labels(y_true, "y_true")
     models = dict(y_prob) if isinstance(y_prob, Mapping) else {"model": y_prob}
     classes = np.unique(yt)
     if classes.size > 2:
-        raise ValueError(f"y_true: calibration needs a binary target, got {classes.size} classes")
+        raise UsageError(f"y_true: calibration needs a binary target, got {classes.size} classes")
     pos = pos_label if pos_label is not None else classes[-1]
     positive = (yt == pos).astype(int)
     if ax is None:
         fig = new_figure((5.5, 6.0))
         main, hist = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 1]})
     else:
-        main = ax
+        main = get_ax(ax)
         fig = ax.figure  # type: ignore[assignment]
         hist = ax.twinx()
     main.plot(
@@ -475,7 +525,7 @@ def calibration(
         p = as_numeric(probs, f"y_prob[{name!r}]" if len(models) > 1 else "y_prob")
         same_length(y_true=yt, y_prob=p)
         if p.min() < 0 or p.max() > 1:
-            raise ValueError("y_prob: probabilities must lie in [0, 1]")
+            raise UsageError("y_prob: probabilities must lie in [0, 1]")
         frac_pos, mean_pred = calibration_curve(positive, p, n_bins=n_bins, strategy=strategy)
         bins = np.clip(np.searchsorted(edges[1:-1], p, side="right"), 0, n_bins - 1)
         counts = np.bincount(bins, minlength=n_bins)
@@ -510,13 +560,14 @@ def calibration(
 
 # --------------------------------------------------------------------------- thresholds, gain
 def _binary(y_true: Any, y_score: Any, pos_label: Any) -> tuple[np.ndarray, np.ndarray]:
-    yt, scores, cls = _scores_and_classes(y_true, y_score, None)
+    yt, scores, cls, names = _scores_and_classes(y_true, y_score, None)
     if scores.ndim != 1:
-        raise ValueError("y_score: needs one score per sample (binary problem)")
-    pos = pos_label if pos_label is not None else cls[-1]
+        raise UsageError("y_score: needs one score per sample (binary problem)")
+    pos = _positive_label(pos_label, cls, names)
     return (yt == pos), scores
 
 
+@draws
 def threshold_metrics(
     y_true: Any,
     y_score: Any,
@@ -570,6 +621,7 @@ def threshold_metrics(
     )
 
 
+@draws
 def cumulative_gain(
     y_true: Any,
     y_score: Any,
@@ -588,7 +640,7 @@ def cumulative_gain(
     np.float64(1.0)
     """
     if kind not in {"gain", "lift"}:
-        raise ValueError(f"kind: expected 'gain' or 'lift', got {kind!r}")
+        raise UsageError(f"kind: expected 'gain' or 'lift', got {kind!r}")
     positive, scores = _binary(y_true, y_score, pos_label)
     n = positive.size
     order = np.argsort(-scores, kind="stable")
@@ -636,6 +688,7 @@ def _scatter_or_hexbin(ax: Axes, x: np.ndarray, y: np.ndarray) -> None:
         ax.scatter(x, y, s=size, alpha=0.5, linewidths=0, rasterized=n > 5000)
 
 
+@draws
 def residuals(
     y_true: Any,
     y_pred: Any,
@@ -672,6 +725,7 @@ def residuals(
     return ax
 
 
+@draws
 def predicted_vs_actual(
     y_true: Any,
     y_pred: Any,
@@ -704,6 +758,7 @@ def predicted_vs_actual(
 
 
 # --------------------------------------------------------------------------- importance, curves
+@draws
 def feature_importance(
     importances: Any,
     names: Sequence[str] | None = None,
@@ -744,7 +799,7 @@ def feature_importance(
     labels = list(names) if names is not None else [f"feature {i}" for i in range(values.size)]
     same_length(importances=values, names=labels)
     if top < 1:
-        raise ValueError(f"top: must be >= 1, got {top}")
+        raise UsageError(f"top: must be >= 1, got {top}")
     order = np.argsort(-values, kind="stable")[:top]
     ax = get_ax(ax, figsize=(6.0, max(2.5, 0.3 * order.size + 1)))
     ax.barh(
@@ -783,6 +838,7 @@ def _curve_scores(x: Any, train: Any, test: Any, xname: str) -> tuple[np.ndarray
     return xs, tr, te
 
 
+@draws
 def learning_curve(
     train_sizes: Any,
     train_scores: Any = None,
@@ -804,7 +860,7 @@ def learning_curve(
     if train_scores is None and isinstance(train_sizes, tuple):
         train_sizes, train_scores, test_scores = train_sizes[:3]
     if train_scores is None or test_scores is None:
-        raise ValueError("train_scores/test_scores: both are required")
+        raise UsageError("train_scores/test_scores: both are required")
     xs, tr, te = _curve_scores(train_sizes, train_scores, test_scores, "train_sizes")
     ax = get_ax(ax)
     _score_band(ax, xs, tr, "training", "C0")
@@ -820,6 +876,7 @@ def learning_curve(
     )
 
 
+@draws
 def validation_curve(
     param_range: Any,
     train_scores: Any,
@@ -855,7 +912,7 @@ def validation_curve(
     positive = bool((xs > 0).all())
     if log if log is not None else positive and xs.max() / xs.min() >= 100:
         if not positive:
-            raise ValueError("param_range: log scale needs positive values")
+            raise UsageError("param_range: log scale needs positive values")
         ax.set_xscale("log")
     return _finish_axes(
         ax, param_name, score_name, title, f"Validation curve ({param_name})", legend="best"

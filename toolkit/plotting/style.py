@@ -1,16 +1,22 @@
-"""A clean publication style, and CJK fonts that fall back per glyph.
+"""A clean publication style, and CJK fonts that fall back per glyph — the two apart.
 
-``use_style()`` changes matplotlib's rcParams for the rest of the session; ``style()`` does the
-same inside a ``with`` block and restores everything afterwards. Nothing else in
-``toolkit.plotting`` touches rcParams.
+Chinese text renders without opting in: every figure drawn by ``toolkit.plotting`` gets an
+installed CJK font as a per-glyph fallback (Latin text keeps its font). For figures drawn
+without the toolkit, ``use_cjk_font()`` adds the font to matplotlib's defaults, and nothing else.
+``use_style()`` changes matplotlib's rcParams for the rest of the session (theme, and the CJK
+font when one is installed); ``style()`` does the same inside a ``with`` block and restores
+everything afterwards. Nothing else in ``toolkit.plotting`` touches rcParams.
 """
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+
+from toolkit.errors import UsageError
 
 # Preferred CJK families, Simplified Chinese first (the most common case for our users), then the
 # other CJK families that still cover the common Han characters.
@@ -34,16 +40,22 @@ CJK_FONTS = (
 )
 
 
-class CJKFontNotFoundError(ValueError):
-    """No CJK font is installed; the message says how to install one."""
+class CJKFontNotFoundError(UsageError):
+    """A CJK font was required (``cjk=True``) but none is installed; the message says how to
+    install one. A :class:`~toolkit.errors.UsageError`, so also a ``ValueError``."""
 
 
 def find_cjk_font() -> str | None:
     """Name of an installed CJK font family known to matplotlib, or None.
 
-    >>> find_cjk_font() in (None, *CJK_FONTS) or True
+    >>> find_cjk_font() in (None, *CJK_FONTS)
     True
     """
+    return _installed_cjk_font()
+
+
+@functools.cache  # the system font scan below takes ~0.1 s; fonts rarely appear mid-session
+def _installed_cjk_font() -> str | None:
     from matplotlib import font_manager
 
     installed = {f.name for f in font_manager.fontManager.ttflist}
@@ -73,7 +85,7 @@ def _base_params(context: str) -> dict[str, Any]:
 
     scale = {"paper": 0.9, "notebook": 1.0, "talk": 1.25}.get(context)
     if scale is None:
-        raise ValueError(f"context: expected 'paper', 'notebook' or 'talk', got {context!r}")
+        raise UsageError(f"context: expected 'paper', 'notebook' or 'talk', got {context!r}")
     return {
         "figure.dpi": 100,
         "savefig.dpi": 200,
@@ -110,34 +122,79 @@ def _base_params(context: str) -> dict[str, Any]:
     }
 
 
-def style_params(*, cjk: bool = False, context: str = "notebook") -> dict[str, Any]:
-    """The rcParams ``use_style``/``style`` would apply (useful to pass to ``plt.rc_context``)."""
+def _no_cjk_font(where: str) -> CJKFontNotFoundError:
+    return CJKFontNotFoundError(
+        f"{where}: no CJK font found by matplotlib. Install one, e.g. "
+        "`sudo apt-get install fonts-wqy-microhei` (Debian/Ubuntu), "
+        "`sudo dnf install google-noto-sans-cjk-fonts`, or any of: "
+        + ", ".join(CJK_FONTS[:6])
+        + "; then remove matplotlib's font cache (~/.cache/matplotlib) and restart Python."
+    )
+
+
+def cjk_font_params(*, required: bool = True, base: Any = None) -> dict[str, Any]:
+    """The rcParams that add the installed CJK font after the current font families (``base``,
+    default: ``rcParams["font.family"]``) — fonts only, no theme. ``{}`` when no CJK font is
+    installed and ``required=False``; :class:`CJKFontNotFoundError` when ``required=True``.
+
+    >>> params = cjk_font_params(required=False)
+    >>> not params or params["font.family"][-1] in CJK_FONTS
+    True
+    """
+    font = find_cjk_font()
+    if font is None:
+        if required:
+            raise _no_cjk_font("cjk=True")
+        return {}
+    if base is None:
+        import matplotlib as mpl
+
+        base = mpl.rcParams["font.family"]
+    families = [base] if isinstance(base, str) else list(base)
+    # matplotlib >= 3.6 falls back per glyph through font.family: Latin text keeps the first
+    # family (DejaVu Sans has the proper minus sign), Han characters come from the CJK font. The
+    # family must be listed in font.family itself: font.sans-serif resolves to one font only.
+    return {"font.family": [*(f for f in families if f != font), font]}
+
+
+def style_params(*, cjk: bool | None = None, context: str = "notebook") -> dict[str, Any]:
+    """The rcParams ``use_style``/``style`` would apply (useful to pass to ``plt.rc_context``).
+
+    ``cjk=None`` (default) adds the CJK font when one is installed; ``True`` requires one;
+    ``False`` leaves fonts alone.
+
+    >>> style_params(cjk=False)["axes.spines.top"]
+    False
+    """
     params = _base_params(context)
-    if cjk:
-        font = find_cjk_font()
-        if font is None:
-            raise CJKFontNotFoundError(
-                "cjk=True: no CJK font found by matplotlib. Install one, e.g. "
-                "`sudo apt-get install fonts-wqy-microhei` (Debian/Ubuntu), "
-                "`sudo dnf install google-noto-sans-cjk-fonts`, or any of: "
-                + ", ".join(CJK_FONTS[:6])
-                + "; then remove matplotlib's font cache (~/.cache/matplotlib) and restart Python."
-            )
-        # matplotlib >= 3.6 falls back per glyph through this list: Latin text keeps DejaVu Sans
-        # (which also has the proper minus sign), Han characters come from the CJK font.
-        # The families must be listed in font.family itself: a generic "sans-serif" entry
-        # resolves to one font only, so there would be no per-glyph fallback.
-        params["font.family"] = ["DejaVu Sans", font]
-        params["font.sans-serif"] = ["DejaVu Sans", font]
-        params["axes.unicode_minus"] = True
+    if cjk is not False:
+        params |= cjk_font_params(required=bool(cjk), base=["DejaVu Sans"])
     return params
 
 
-def use_style(*, cjk: bool = False, context: str = "notebook") -> None:
+def use_cjk_font() -> str:
+    """Add the installed CJK font to matplotlib's font families for the rest of the session,
+    without any other style change; returns its name. For figures drawn without the toolkit
+    (``toolkit.plotting`` figures get the font anyway). Raises :class:`CJKFontNotFoundError`
+    with install instructions when no CJK font is installed.
+
+    >>> use_cjk_font() in CJK_FONTS  # doctest: +SKIP
+    True
+    """
+    import matplotlib as mpl
+
+    params = cjk_font_params(required=True)
+    mpl.rcParams["font.family"] = params["font.family"]
+    return str(params["font.family"][-1])
+
+
+def use_style(*, cjk: bool | None = None, context: str = "notebook") -> None:
     """Apply the toolkit style to matplotlib for the rest of the session.
 
-    ``cjk=True`` adds an installed CJK font after DejaVu Sans so Chinese text renders; raises
-    ``CJKFontNotFoundError`` (a ValueError) with install instructions when none is installed.
+    The installed CJK font comes after DejaVu Sans so Chinese text renders; ``cjk=True`` makes
+    it a requirement (:class:`CJKFontNotFoundError`, with install instructions, when none is
+    installed), ``cjk=False`` leaves fonts alone. For the font without the theme, see
+    :func:`use_cjk_font`.
 
     >>> use_style(context="paper")
     """
@@ -150,8 +207,9 @@ def use_style(*, cjk: bool = False, context: str = "notebook") -> None:
 
 
 @contextmanager
-def style(*, cjk: bool = False, context: str = "notebook") -> Iterator[None]:
+def style(*, cjk: bool | None = None, context: str = "notebook") -> Iterator[None]:
     """Apply the toolkit style inside a ``with`` block; rcParams are restored afterwards.
+    ``cjk`` as in :func:`use_style`.
 
     >>> with style():
     ...     pass

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from toolkit.errors import UsageError
+from toolkit.plotting._cjk import draws
 from toolkit.plotting._reduce import lttb
 from toolkit.plotting._validate import as_numeric, get_ax, new_figure, note
 
@@ -29,7 +31,7 @@ def ema(values: np.ndarray, weight: float) -> np.ndarray:
     [1.0, 1.0, 1.0]
     """
     if not 0 <= weight < 1:
-        raise ValueError(f"smoothing: must be in [0, 1), got {weight}")
+        raise UsageError(f"smoothing: must be in [0, 1), got {weight}")
     if weight == 0:
         return values.copy()
     from scipy.signal import lfilter
@@ -46,7 +48,7 @@ def _to_frame(history: Any, name: str) -> pd.DataFrame:
     if isinstance(history, (str, Path)):
         path = Path(history)
         if not path.is_file():
-            raise ValueError(f"{name}: no such CSV file: {path}")
+            raise UsageError(f"{name}: no such CSV file: {path}")
         return pd.read_csv(path)
     if isinstance(history, pd.DataFrame):
         return history
@@ -59,7 +61,7 @@ def _to_frame(history: Any, name: str) -> pd.DataFrame:
         if len(lengths) > 1:  # metrics logged at different rates: align on the index
             return pd.DataFrame({k: pd.Series(list(v)) for k, v in history.items()})
         return pd.DataFrame({k: list(v) for k, v in history.items()})
-    raise ValueError(
+    raise UsageError(
         f"{name}: expected a dict of lists, a DataFrame, a CSV path or a list of those; "
         f"got {type(history).__name__}"
     )
@@ -97,6 +99,7 @@ def _lower_is_better(metric: str) -> bool:
     return any(key in low for key in _LOWER_IS_BETTER)
 
 
+@draws
 def training_curves(
     history: Any,
     *,
@@ -127,7 +130,7 @@ def training_curves(
     if xcol is None:
         xcol = next((c for c in _STEP_COLUMNS if c in first.columns), None)
     elif xcol not in first.columns:
-        raise ValueError(f"x: column {xcol!r} not in history (columns: {list(first.columns)})")
+        raise UsageError(f"x: column {xcol!r} not in history (columns: {list(first.columns)})")
     import pandas as pd
 
     # Without metrics=, plot every numeric column (logs often carry timestamps or run names).
@@ -141,12 +144,12 @@ def training_curves(
         ]
     )
     if not wanted:
-        raise ValueError("history: has no metric columns to plot")
+        raise UsageError("history: has no metric columns to plot")
     groups: dict[str, list[str]] = {}
     for m in wanted:
         groups.setdefault(_group(m), []).append(m)
     if ax is not None and len(groups) > 1:
-        raise ValueError(f"ax: history has {len(groups)} metric panels; pass metrics= for one")
+        raise UsageError(f"ax: history has {len(groups)} metric panels; pass metrics= for one")
     if ax is None:
         ncols = min(len(groups), 3)
         nrows = math.ceil(len(groups) / ncols)
@@ -155,19 +158,19 @@ def training_curves(
         for extra in axes[len(groups) :]:
             extra.set_visible(False)
     else:
+        axes = [get_ax(ax)]
         fig = ax.figure  # type: ignore[assignment]
-        axes = [ax]
     downsampled, skipped = 0, 0
     color_index = 0
     for panel, (group, members) in zip(axes, groups.items(), strict=False):
         for run_index, (run_name, frame) in enumerate(runs.items()):
             for metric in members:
                 if metric not in frame.columns:
-                    raise ValueError(f"metrics: {metric!r} not in history {run_name!r}".strip())
+                    raise UsageError(f"metrics: {metric!r} not in history {run_name!r}".strip())
                 label = f"{run_name} {metric}".strip() if len(runs) > 1 else metric
                 y_all = as_numeric(frame[metric], f"history[{metric!r}]", allow_nan=True)
                 if np.isinf(y_all).any():
-                    raise ValueError(f"history[{metric!r}]: contains inf; the run diverged?")
+                    raise UsageError(f"history[{metric!r}]: contains inf; the run diverged?")
                 steps = (
                     as_numeric(frame[xcol], f"history[{xcol!r}]", allow_nan=True)
                     if xcol
@@ -226,6 +229,7 @@ def training_curves(
     return fig
 
 
+@draws
 def lr_schedule(
     lrs: Sequence[float] | np.ndarray | Callable[[int], float],
     *,
@@ -243,12 +247,12 @@ def lr_schedule(
     """
     if callable(lrs):
         if steps is None or steps < 1:
-            raise ValueError("steps: pass a positive number of steps with a schedule function")
+            raise UsageError("steps: pass a positive number of steps with a schedule function")
         values = as_numeric([lrs(s) for s in range(steps)], "lrs")
     else:
         values = as_numeric(lrs, "lrs")
     if (values < 0).any():
-        raise ValueError("lrs: learning rates must be >= 0")
+        raise UsageError("lrs: learning rates must be >= 0")
     xs = np.arange(values.size, dtype=float)
     ax = get_ax(ax, figsize=(6.0, 3.5))
     idx = lttb(xs, values, 4000)
@@ -273,6 +277,7 @@ def lr_schedule(
     return ax
 
 
+@draws
 def compare_runs(
     results: Any,
     *,
@@ -297,7 +302,7 @@ def compare_runs(
     from scipy import stats
 
     if not 0 < confidence < 1:
-        raise ValueError(f"confidence: must be between 0 and 1, got {confidence}")
+        raise UsageError(f"confidence: must be between 0 and 1, got {confidence}")
     if isinstance(results, Mapping):
         data = {str(k): as_numeric(v, f"results[{k!r}]") for k, v in results.items()}
     else:
@@ -305,13 +310,13 @@ def compare_runs(
         col = value_col or metric
         for needed in (run_col, col):
             if needed not in frame.columns:
-                raise ValueError(f"results: no column {needed!r} (columns: {list(frame.columns)})")
+                raise UsageError(f"results: no column {needed!r} (columns: {list(frame.columns)})")
         data = {
             str(k): as_numeric(g[col], f"results[{col!r}]")
             for k, g in frame.groupby(run_col, sort=False)
         }
     if not data:
-        raise ValueError("results: is empty")
+        raise UsageError("results: is empty")
     hib = higher_is_better if higher_is_better is not None else not _lower_is_better(metric)
     summary = []
     for name, vals in data.items():

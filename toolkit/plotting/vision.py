@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from toolkit.errors import UsageError
+from toolkit.plotting._cjk import draws
 from toolkit.plotting._validate import as_labels, as_numeric, get_ax, new_figure, same_length
 
 if TYPE_CHECKING:
@@ -23,7 +25,7 @@ def _as_image(img: Any, name: str) -> np.ndarray:
     if raw.ndim == 3 and raw.shape[-1] == 1:
         raw = raw[..., 0]
     if raw.ndim not in (2, 3) or (raw.ndim == 3 and raw.shape[-1] not in (3, 4)):
-        raise ValueError(
+        raise UsageError(
             f"{name}: expected an image (H, W), (H, W, C) or (C, H, W); got {raw.shape}"
         )
     is_int = np.issubdtype(raw.dtype, np.integer)
@@ -42,12 +44,13 @@ def _image_list(images: Any) -> list[Any]:
         arr = np.asarray(images.detach().cpu().numpy() if hasattr(images, "detach") else images)
         if arr.ndim in (3, 4):
             return list(arr)
-        raise ValueError(
+        raise UsageError(
             f"images: expected a batch (N, H, W[, C]) or (N, C, H, W), got {arr.shape}"
         )
     return list(images)
 
 
+@draws
 def image_grid(
     images: Any,
     *,
@@ -73,7 +76,7 @@ def image_grid(
     """
     items = _image_list(images)
     if not items:
-        raise ValueError("images: is empty")
+        raise UsageError("images: is empty")
     n_total = len(items)
     lab = as_labels(labels, "labels") if labels is not None else None
     pred = as_labels(predictions, "predictions") if predictions is not None else None
@@ -82,7 +85,7 @@ def image_grid(
     if pred is not None:
         same_length(images=items, predictions=pred)
         if lab is None:
-            raise ValueError("labels: required when predictions are given")
+            raise UsageError("labels: required when predictions are given")
     if titles is not None:
         same_length(images=items, titles=titles)
     n = min(n_total, max_images)
@@ -135,7 +138,7 @@ def _boxes_xyxy(boxes: Any, fmt: str, shape: tuple[int, ...], normalized: bool) 
     if arr.ndim == 1 and arr.size == 4:
         arr = arr[None, :]
     if arr.ndim != 2 or arr.shape[1] != 4:
-        raise ValueError(f"boxes: expected shape (n, 4), got {arr.shape}")
+        raise UsageError(f"boxes: expected shape (n, 4), got {arr.shape}")
     out = arr.copy()
     if fmt == "xywh":
         out[:, 2:] = arr[:, :2] + arr[:, 2:]
@@ -143,15 +146,16 @@ def _boxes_xyxy(boxes: Any, fmt: str, shape: tuple[int, ...], normalized: bool) 
         out[:, :2] = arr[:, :2] - arr[:, 2:] / 2
         out[:, 2:] = arr[:, :2] + arr[:, 2:] / 2
     elif fmt != "xyxy":
-        raise ValueError(f"box_format: expected 'xyxy', 'xywh' or 'cxcywh', got {fmt!r}")
+        raise UsageError(f"box_format: expected 'xyxy', 'xywh' or 'cxcywh', got {fmt!r}")
     if normalized:
         out[:, [0, 2]] *= shape[1]
         out[:, [1, 3]] *= shape[0]
     if ((out[:, 2] < out[:, 0]) | (out[:, 3] < out[:, 1])).any():
-        raise ValueError(f"boxes: some boxes have max < min; is box_format={fmt!r} right?")
+        raise UsageError(f"boxes: some boxes have max < min; is box_format={fmt!r} right?")
     return out
 
 
+@draws
 def draw_boxes(
     image: Any,
     boxes: Any,
