@@ -16,8 +16,6 @@ import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
-from toolkit.plotting.style import find_cjk_font
-
 if TYPE_CHECKING:
     from matplotlib.figure import Figure, SubFigure
 
@@ -33,13 +31,20 @@ def draws(func: Callable[P, R]) -> Callable[P, R]:
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         result = func(*args, **kwargs)
-        family = find_cjk_font()
+        family = _installed_font()
         fig: Any = result if hasattr(result, "savefig") else getattr(result, "figure", None)
         if family is not None and fig is not None:
             attach(fig, family)
         return result
 
     return wrapper
+
+
+def _installed_font() -> str | None:
+    # Looked up at each call (not bound at import), so a patched find_cjk_font is honoured.
+    from toolkit.plotting.style import find_cjk_font
+
+    return find_cjk_font()
 
 
 def add_fallback(fig: Figure | SubFigure, family: str) -> None:
