@@ -7,6 +7,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,12 @@ from toolkit.cli._common import echo_json, is_interactive
     "literal when it parses as one, else a string. Repeatable.",
 )
 @click.option(
+    "--allow-undeclared",
+    is_flag=True,
+    help="Inject -p names that the `parameters` cell does not assign (default: exit 2 naming "
+    "them, since a misspelt name would silently run with the default).",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["html", "markdown"]),
@@ -61,6 +68,7 @@ def report(
     output_dir: Path | None,
     execute: bool,
     parameters: tuple[str, ...],
+    allow_undeclared: bool,
     fmt: str,
     show_code: bool,
     timeout: float,
@@ -71,11 +79,14 @@ def report(
 
     Each report gets a header (notebook, parameters, date, duration, git commit, Python and
     package versions) and a table of contents. Cell tags: show-code, hide-output, hide-cell.
-    An index.html linking the reports goes to -o DIR (or beside several notebooks).
-    Exit 1 when a cell fails (the report still shows the error) or a notebook is invalid.
+    An index.html linking the reports goes to -o DIR (or beside several notebooks); reports
+    already listed there stay listed. A cell running past --timeout has its kernel killed.
+    Exit 1 when a cell fails (the report still shows the error) or a notebook is invalid;
+    exit 2 for a usage error: an undeclared -p name, a stripped notebook without --execute.
     """
-    from toolkit.errors import ToolkitError, UsageError
-    from toolkit.notebooks.reporting import parse_parameter, report, write_index
+    from toolkit.errors import InvalidNotebookError, ToolkitError, UsageError
+    from toolkit.notebooks.reporting import check_parameters, parse_parameter, report, write_index
+    from toolkit.notebooks.reporting.running import ReportTerminated
 
     params = dict(parse_parameter(p) for p in parameters)
     if params and not execute:
@@ -83,6 +94,9 @@ def report(
             "-p/--parameter needs --execute: parameters only act when the notebook runs"
         )
     _refuse_name_clashes(notebooks, output_dir)
+    for path in notebooks:  # every -p name checked before any notebook runs
+        with contextlib.suppress(InvalidNotebookError):  # reported in the loop below
+            check_parameters(path, params, allow_undeclared=allow_undeclared)
     results = []
     problems: list[dict[str, Any]] = []
     with _progress(len(notebooks), is_interactive(quiet) and not as_json) as advance:
@@ -97,13 +111,18 @@ def report(
                     fmt=fmt,
                     show_code=show_code,
                     timeout=timeout,
+                    allow_undeclared=allow_undeclared,
                 )
-            except UsageError:
-                raise
+            except (UsageError, ReportTerminated):
+                raise  # a bad call, or told to stop: nothing else runs
             except ToolkitError as exc:
-                problems.append({"notebook": str(path), "error": str(exc)})
+                problems.append(
+                    {"notebook": str(path), "error": str(exc), "exit_code": exc.exit_code}
+                )
                 click.echo(f"toolkit: error: {exc}", err=True)
                 continue
+            for warning in res.warnings:
+                click.echo(f"toolkit: warning: {warning}", err=True)
             results.append(res)
             if res.failed:
                 click.echo(f"{path}: failed at {res.failures[0].describe()}", err=True)
@@ -112,7 +131,9 @@ def report(
     # several notebooks, beside them (their common folder).
     if results and fmt == "html" and (output_dir is not None or len(notebooks) > 1):
         where = output_dir or Path(os.path.commonpath([p.resolve().parent for p in notebooks]))
-        index = write_index(results, where)
+        index, warnings = write_index(results, where)
+        for warning in warnings:
+            click.echo(f"toolkit: warning: {warning}", err=True)
     if as_json:
         echo_json(
             {
@@ -128,7 +149,7 @@ def report(
         if index:
             click.echo(f"index  {index}")
     if problems or any(r.failed for r in results):
-        ctx.exit(1)
+        ctx.exit(max([1, *(p["exit_code"] for p in problems)]))
 
 
 def _refuse_name_clashes(notebooks: tuple[Path, ...], output_dir: Path | None) -> None:

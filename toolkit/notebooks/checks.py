@@ -69,6 +69,17 @@ def execution_order_problems(
                     CellProblem(index, f"cell {index} was not executed", _first_line(cell))
                 )
             continue
+        if isinstance(count, bool) or not isinstance(count, int):
+            # A count written as "1" or 1.0 (hand-edited or a broken tool) is not a count.
+            problems.append(
+                CellProblem(
+                    index,
+                    f"cell {index} has an invalid execution count {count!r} (expected a whole "
+                    "number or null): re-run the notebook top to bottom",
+                    _first_line(cell),
+                )
+            )
+            continue
         expected = 1 if previous is None else previous[1] + 1
         if previous is not None and count <= previous[1]:
             problems.append(
