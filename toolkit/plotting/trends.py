@@ -11,14 +11,19 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from matplotlib.axes import Axes
 
+from toolkit.errors import UsageError
+from toolkit.plotting._cjk import draws
 from toolkit.plotting._validate import as_numeric, get_ax
 
+if TYPE_CHECKING:  # matplotlib loads on the first drawing, not with `import toolkit.plotting`
+    from matplotlib.axes import Axes
 
+
+@draws
 def trend(
     series: Mapping[str, Sequence[float]],
     *,
@@ -33,15 +38,15 @@ def trend(
     With many points the x labels are thinned so they stay readable.
     """
     if not series:
-        raise ValueError("series: is empty; pass {name: values}")
+        raise UsageError("series: is empty; pass {name: values}")
     values = {name: as_numeric(v, f"series[{name!r}]") for name, v in series.items()}
     lengths = {len(v) for v in values.values()}
     if len(lengths) != 1:
-        raise ValueError(f"series: all series need the same length, got {sorted(lengths)}")
+        raise UsageError(f"series: all series need the same length, got {sorted(lengths)}")
     n = lengths.pop()
     labels = [str(v) for v in x] if x is not None else [str(i) for i in range(n)]
     if len(labels) != n:
-        raise ValueError(f"x: has {len(labels)} labels for {n} values")
+        raise UsageError(f"x: has {len(labels)} labels for {n} values")
     ax = get_ax(ax, figsize=(7.0, 4.0))
     positions = np.arange(n)
     for name, v in values.items():
