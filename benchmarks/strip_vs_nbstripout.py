@@ -1,23 +1,34 @@
-"""Notebook stripping: toolkit against nbstripout on the real corpus, in one run.
+"""Notebook stripping: toolkit against nbstripout, paired, with the floor beside both.
 
-Measures, on fresh copies of ``../shared/notebooks`` (``--copies`` times, default 2, to reach the
-size of a real repository):
+Every comparison alternates the two commands on fresh copies of the same files and reports the
+median of the pairwise ratios (so a load spike hits both sides of a pair), plus the median wall
+time and the peak memory (max RSS of the child, from ``os.wait4``). The floor is a process that
+does only what any stripper must: start Python, read every file, parse it (``json.loads``) and
+write it back atomically (temporary file, fsync, rename) — no stripping.
 
-1. one process for all files (``toolkit-strip-notebook FILES`` vs ``nbstripout FILES``);
-2. one process per file (the worst case of pre-commit handing over batches of one);
-3. ``git add`` of all notebooks with each tool's git filter installed the way its docs say
-   (``toolkit nb install-filter`` / ``nbstripout --install``), and without a filter.
+Corpora: ``../shared/notebooks`` (``--copies`` times) and a generated one with large outputs
+(base64 PNGs and long text streams, as a training notebook has). Runs:
 
-Prints wall time, ratio and peak memory (max RSS of the tool's own process, from ``os.wait4``).
-Installs nothing: it expects nbstripout in the same environment (the dev extra). Run:
-``.venv/bin/python benchmarks/strip_vs_nbstripout.py [--copies 2]``.
+1. one process for all files: ``toolkit-strip-notebook FILES`` and ``toolkit nb strip FILES``
+   against ``nbstripout FILES``, on both corpora;
+2. one process per file (pre-commit batches of one);
+3. the merge driver on two edited copies of the largest corpus notebook (goal < 100 ms);
+4. the hook environment: a fresh ``PRE_COMMIT_HOME``, first ``pre-commit run`` of our hook
+   (this checkout's HEAD as ``repo:``) and of nbstripout's (``language: python`` with
+   ``additional_dependencies: [nbstripout]``): wall time and size (``--env-pairs``, 0 skips).
+
+Run: ``.venv/bin/python benchmarks/strip_vs_nbstripout.py [--copies 2] [--pairs 5]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
+import json
 import os
+import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -27,115 +38,240 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "notebooks"
 BIN = Path(sys.executable).parent
-# The console script is what pre-commit runs; `python -m` (a little slower: runpy) is the
-# fallback when the editable install predates the script's declaration.
-_SCRIPT = BIN / "toolkit-strip-notebook"
-OURS = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "toolkit.hooks.strip"]
+HOOK = [str(BIN / "toolkit-strip-notebook")]
+CLI = [str(BIN / "toolkit"), "nb", "strip"]
 THEIRS = [str(BIN / "nbstripout")]
-# Both tools run with bytecode caching on, as after a pip install (this machine may set
-# PYTHONDONTWRITEBYTECODE, which would recompile every source file on every start). The cache
-# goes to a temporary prefix so nothing is written into the checkout; warm-up runs fill it.
+FLOOR_CODE = """
+import json, os, sys
+for name in sys.argv[1:]:
+    with open(name, "rb") as f:
+        data = f.read()
+    json.loads(data)
+    tmp = name + ".floor.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    os.write(fd, data)
+    os.fsync(fd)
+    os.close(fd)
+    os.replace(tmp, name)
+"""
+FLOOR = [sys.executable, "-c", FLOOR_CODE]
+# Bytecode caching on for every tool, as after a pip install; the cache lives outside the repo.
 PYCACHE = tempfile.mkdtemp(prefix="strip-bench-pycache-")
-GIT_ENV = {
+ENV = {
     **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
     "PYTHONPYCACHEPREFIX": PYCACHE,
-    "GIT_AUTHOR_NAME": "bench",
-    "GIT_AUTHOR_EMAIL": "bench@example.com",
-    "GIT_COMMITTER_NAME": "bench",
-    "GIT_COMMITTER_EMAIL": "bench@example.com",
 }
 
 
-def run(cmd: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KB) of one process (``os.wait4``: that child's own rusage)."""
+def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KB) of one process."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=GIT_ENV)
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env or ENV
+    )
     _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
     elapsed = time.perf_counter() - start
-    if proc.returncode not in (0, 1):  # 1 = "files were changed" for our hook
-        raise SystemExit(f"{cmd[:3]} failed with exit code {proc.returncode}")
+    if os.waitstatus_to_exitcode(status) not in (0, 1):  # 1 = "files were changed"
+        raise SystemExit(f"{cmd[:3]} failed with exit code {status}")
     return elapsed, usage.ru_maxrss
 
 
-def fresh_copy(base: Path, name: str, copies: int) -> list[Path]:
-    target = base / name
+def copies_of(sources: list[Path], target: Path) -> list[Path]:
     if target.exists():
         shutil.rmtree(target)
+    target.mkdir(parents=True)
     files = []
-    for copy in range(copies):
-        folder = target / f"copy{copy}"
-        folder.mkdir(parents=True)
-        for source in sorted(CORPUS.glob("*.ipynb")):
-            shutil.copyfile(source, folder / source.name)
-            files.append(folder / source.name)
+    for index, source in enumerate(sources):
+        path = target / f"{index:04d}-{source.name}"
+        shutil.copyfile(source, path)
+        files.append(path)
     return files
 
 
-def git_add_seconds(base: Path, name: str, copies: int, install: list[str] | None) -> float:
-    files = fresh_copy(base, name, copies)
-    repo = base / name
-    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
-    if install:
-        subprocess.run(install, cwd=repo, check=True, capture_output=True, env=GIT_ENV)
+def large_output_corpus(folder: Path, notebooks: int = 12, cells: int = 25) -> list[Path]:
+    """Notebooks with big outputs: a 120 KB PNG and a 20 KB log per code cell (~4 MB each)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(0)
+    files = []
+    for n in range(notebooks):
+        nb_cells = []
+        for c in range(cells):
+            png = base64.b64encode(rng.randbytes(90_000)).decode()
+            log = "".join(f"epoch {i}: loss={rng.random():.6f}\n" for i in range(800))
+            nb_cells.append(
+                {
+                    "cell_type": "code",
+                    "execution_count": c + 1,
+                    "id": f"c{c}",
+                    "metadata": {"scrolled": True},
+                    "outputs": [
+                        {"name": "stdout", "output_type": "stream", "text": log.splitlines(True)},
+                        {
+                            "data": {"image/png": png, "text/plain": ["<Figure>"]},
+                            "metadata": {},
+                            "output_type": "display_data",
+                        },
+                    ],
+                    "source": [f"train(epoch={c})\n", "plot()"],
+                }
+            )
+        nb = {"cells": nb_cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+        path = folder / f"large{n:02d}.ipynb"
+        path.write_text(json.dumps(nb, indent=1) + "\n")
+        files.append(path)
+    return files
+
+
+def paired(
+    label: str,
+    commands: dict[str, list[str]],
+    sources: list[Path],
+    base: Path,
+    pairs: int,
+    per_file: bool = False,
+) -> None:
+    """Alternate the commands on fresh copies; print medians and ratios to nbstripout."""
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    peaks: dict[str, int] = dict.fromkeys(commands, 0)
+    for _ in range(pairs):
+        for name, cmd in commands.items():
+            files = copies_of(sources, base / name)
+            if per_file:
+                runs = [run([*cmd, str(f)]) for f in files]
+                elapsed, peak = sum(t for t, _ in runs), max(m for _, m in runs)
+            else:
+                elapsed, peak = run([*cmd, *map(str, files)])
+            times[name].append(elapsed)
+            peaks[name] = max(peaks[name], peak)
+    n = len(sources)
+    print(
+        f"\n{label} ({n} files, {sum(p.stat().st_size for p in sources) / 1e6:.1f} MB, "
+        f"{pairs} pairs)"
+    )
+    for name in commands:
+        median = statistics.median(times[name])
+        ratios = [t / o for t, o in zip(times["nbstripout"], times[name], strict=True)]
+        unit = f"{median / n * 1000:6.1f} ms/file" if per_file else f"{median:6.3f} s"
+        print(
+            f"  {name:<22} {unit}  peak {peaks[name] / 1024:5.0f} MB  "
+            f"nbstripout/this {statistics.median(ratios):5.1f}x"
+        )
+
+
+def hook_environment(config: str, home: Path, cwd: Path) -> tuple[float, float]:
+    """First `pre-commit run` on a fresh PRE_COMMIT_HOME: seconds, and the env's size (MB)."""
+    if home.exists():
+        shutil.rmtree(home)
+    config_path = home.parent / f"{home.name}.yaml"
+    config_path.write_text(config)
     start = time.perf_counter()
     subprocess.run(
-        ["git", "add", *[str(f.relative_to(repo)) for f in files]],
-        cwd=repo,
-        check=True,
+        [sys.executable, "-m", "pre_commit", "run", "--all-files", "-c", str(config_path)],
+        cwd=cwd,
+        env={**os.environ, "PRE_COMMIT_HOME": str(home)},
         capture_output=True,
-        env=GIT_ENV,
     )
-    return time.perf_counter() - start
+    elapsed = time.perf_counter() - start
+    env = next(home.glob("repo*/py_env-*"))
+    size = sum(f.stat().st_size for f in env.rglob("*") if f.is_file()) / 1e6
+    return elapsed, size
 
 
-def report(label: str, ours: tuple[float, int], theirs: tuple[float, int], n: int) -> None:
+def environments(base: Path, pairs: int) -> None:
+    repo = base / "env-repo"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    shutil.copyfile(sorted(CORPUS.glob("*.ipynb"))[0], repo / "nb.ipynb")
+    subprocess.run(["git", "add", "."], cwd=repo, check=True)
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    ours = f"repos:\n- repo: {ROOT}\n  rev: {head}\n  hooks:\n  - id: strip-notebook-outputs\n"
+    theirs = (
+        "repos:\n- repo: local\n  hooks:\n  - id: nbstripout\n    name: nbstripout\n"
+        "    entry: nbstripout\n    language: python\n    additional_dependencies: [nbstripout]\n"
+        "    types: [jupyter]\n"
+    )
+    results: dict[str, list[tuple[float, float]]] = {"toolkit": [], "nbstripout": []}
+    for _ in range(pairs):
+        results["toolkit"].append(hook_environment(ours, base / "home-ours", repo))
+        results["nbstripout"].append(hook_environment(theirs, base / "home-theirs", repo))
+        subprocess.run(["git", "checkout", "-q", "."], cwd=repo)
+    print(f"\nhook environment, fresh PRE_COMMIT_HOME, first pre-commit run ({pairs} pairs)")
+    for name, rows in results.items():
+        print(
+            f"  {name:<11} {statistics.median(t for t, _ in rows):5.1f} s  "
+            f"{statistics.median(s for _, s in rows):5.1f} MB"
+        )
+
+
+def merge_speed(base: Path, repeats: int = 7) -> None:
+    """`toolkit nb merge-driver`'s work (in process) on two edited copies of the largest corpus
+    notebook: one cell edited on each side, one added, one deleted. Goal: under 100 ms."""
+    sys.path.insert(0, str(ROOT))
+    from toolkit.notebooks.merge import merge_files
+
+    largest = max(CORPUS.glob("*.ipynb"), key=lambda p: p.stat().st_size)
+    nb = json.loads(largest.read_text(encoding="utf-8"))
+    for index, cell in enumerate(nb["cells"]):
+        cell.setdefault("id", f"cell-{index}")
+    ours, theirs = json.loads(json.dumps(nb)), json.loads(json.dumps(nb))
+    ours["cells"][1]["source"] = ["# ours\n", *ours["cells"][1]["source"]]
+    ours["cells"].insert(2, {**ours["cells"][0], "id": "new", "source": "added = 1\n"})
+    theirs["cells"][-1]["source"] = ["# theirs\n", *theirs["cells"][-1]["source"]]
+    del theirs["cells"][3]
+    times = []
+    for _ in range(repeats):
+        paths = []
+        for name, value in (("base", nb), ("ours", ours), ("theirs", theirs)):
+            path = base / f"merge-{name}.ipynb"
+            path.write_text(json.dumps(value, indent=1) + "\n")
+            paths.append(str(path))
+        start = time.perf_counter()
+        conflicts = merge_files(*paths)
+        times.append(time.perf_counter() - start)
+        assert conflicts == 0
     print(
-        f"{label:<24} toolkit {ours[0]:6.2f} s ({ours[0] / n * 1000:5.1f} ms/file, "
-        f"{ours[1] / 1024:3.0f} MB)  nbstripout {theirs[0]:6.2f} s "
-        f"({theirs[0] / n * 1000:5.1f} ms/file, {theirs[1] / 1024:3.0f} MB)  "
-        f"{theirs[0] / ours[0]:5.1f}x faster"
+        f"\nmerge of two edited copies of {largest.name} ({largest.stat().st_size / 1e6:.1f} MB,"
+        f" {len(nb['cells'])} cells): median {statistics.median(times) * 1000:.1f} ms "
+        f"(goal < 100 ms)"
     )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=2, help="copies of the corpus (default 2)")
+    parser.add_argument("--pairs", type=int, default=5, help="alternating pairs per comparison")
+    parser.add_argument("--env-pairs", type=int, default=1, help="hook environment builds")
     args = parser.parse_args()
     if not CORPUS.is_dir() or not Path(THEIRS[0]).exists():
         print(f"skipped: needs {CORPUS} and nbstripout in {BIN}", file=sys.stderr)
         return 0
+    commands = {
+        "nbstripout": THEIRS,
+        "toolkit hook": HOOK,
+        "toolkit nb strip": CLI,
+        "floor (read+parse+write)": FLOOR,
+    }
     with tempfile.TemporaryDirectory(prefix="strip-bench-") as tmp:
         base = Path(tmp)
-        files = fresh_copy(base, "ours", args.copies)
-        n = len(files)
-        size_mb = sum(f.stat().st_size for f in files) / 1e6
-        print(f"corpus: {n} notebooks ({args.copies} copies of {CORPUS}), {size_mb:.1f} MB")
-        print(f"toolkit runs as: {' '.join(OURS)}")
-        for warm_up in (OURS, THEIRS):  # fill the bytecode cache, as an installed package has it
-            run([*warm_up, str(fresh_copy(base, "warm", 1)[0])])
-
-        ours = run([*OURS, *map(str, files)])
-        theirs = run([*THEIRS, *map(str, fresh_copy(base, "theirs", args.copies))])
-        report("one process, all files", ours, theirs, n)
-
-        per_ours = [run([*OURS, str(f)]) for f in fresh_copy(base, "ours", args.copies)]
-        per_theirs = [run([*THEIRS, str(f)]) for f in fresh_copy(base, "theirs", args.copies)]
-        report(
-            "one process per file",
-            (sum(t for t, _ in per_ours), max(m for _, m in per_ours)),
-            (sum(t for t, _ in per_theirs), max(m for _, m in per_theirs)),
-            n,
+        corpus = sorted(CORPUS.glob("*.ipynb")) * args.copies
+        large = large_output_corpus(base / "large-source")
+        for cmd in commands.values():  # fill the bytecode caches
+            run([*cmd, str(copies_of(corpus[:1], base / "warm")[0])])
+        paired("one process, real corpus", commands, corpus, base, args.pairs)
+        paired("one process, large outputs", commands, large, base, args.pairs)
+        paired(
+            "one process per file, real corpus",
+            commands,
+            corpus[: len(corpus) // args.copies],
+            base,
+            max(1, args.pairs // 2),
+            per_file=True,
         )
-
-        plain = git_add_seconds(base, "git-plain", args.copies, None)
-        install_ours = [sys.executable, "-m", "toolkit", "nb", "install-filter"]
-        ours_git = git_add_seconds(base, "git-ours", args.copies, install_ours)
-        theirs_git = git_add_seconds(base, "git-theirs", args.copies, [*THEIRS, "--install"])
-        print(
-            f"git add of {n} notebooks: no filter {plain:.2f} s, toolkit filter {ours_git:.2f} s, "
-            f"nbstripout filter {theirs_git:.2f} s ({theirs_git / ours_git:.1f}x faster)"
-        )
+        merge_speed(base)
+        if args.env_pairs:
+            environments(base, args.env_pairs)
     shutil.rmtree(PYCACHE, ignore_errors=True)
     return 0
 

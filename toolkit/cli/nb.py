@@ -24,7 +24,7 @@ def _paths(paths: tuple[Path, ...]) -> list[Path]:
 
 @click.group("nb")
 def nb() -> None:
-    """Notebook hygiene: strip outputs, check order and errors, git filter."""
+    """Notebook hygiene: strip outputs, check order and errors, git filter, merge driver."""
 
 
 def strip_options(command: Callable[..., None]) -> Callable[..., None]:
@@ -152,3 +152,52 @@ def uninstall_filter_command(repo: Path, is_global: bool) -> None:
 
     uninstall_filter(repo, scope="global" if is_global else "local")
     click.echo("notebook filter removed")
+
+
+@nb.command("merge-driver")
+@click.argument("base", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("ours", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("theirs", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--outputs",
+    type=click.Choice(["strip", "ours", "theirs"]),
+    default="strip",
+    show_default=True,
+    help="Outputs of merged cells: none, our side's or their side's.",
+)
+@click.option("--path", "shown", default="", help="The file's path in the repository (git's %P).")
+@click.pass_context
+def merge_driver(
+    ctx: click.Context, base: Path, ours: Path, theirs: Path, outputs: str, shown: str
+) -> None:
+    """Merge two versions of a notebook cell by cell into OURS (git's %O %A %B).
+
+    Exit 0 when clean; 1 when conflicts were written inside cell sources (the notebook stays
+    valid JSON) or a side is not a notebook (OURS is then left as it is).
+    """
+    from toolkit.notebooks.merge import merge_files
+
+    conflicts = merge_files(str(base), str(ours), str(theirs), outputs=outputs, name=shown)
+    if conflicts:
+        click.echo(f"{shown or ours}: {conflicts} notebook conflict(s) marked in cells", err=True)
+        ctx.exit(1)
+
+
+@nb.command("install-merge-driver")
+@click.option("--global", "is_global", is_flag=True, help="Every repository (global config).")
+@click.option(
+    "--outputs",
+    type=click.Choice(["strip", "ours", "theirs"]),
+    default="strip",
+    show_default=True,
+    help="Outputs of merged cells.",
+)
+@click.argument("repo", required=False, default=".", type=click.Path(path_type=Path))
+def install_merge_driver_command(repo: Path, is_global: bool, outputs: str) -> None:
+    """Merge notebooks cell by cell on git merge/rebase/cherry-pick (git config + attributes)."""
+    from toolkit.notebooks.merge import install_merge_driver
+
+    attributes = install_merge_driver(
+        repo, scope="global" if is_global else "local", outputs=outputs
+    )
+    click.echo(f"notebook merge driver installed; attributes in {attributes}")

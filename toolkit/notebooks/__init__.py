@@ -34,6 +34,8 @@ _EXPORTS = {
     "data_file_violations": "data_files",
     "install_filter": "git_filter",
     "uninstall_filter": "git_filter",
+    "merge_notebooks": "merge",
+    "install_merge_driver": "merge",
     "report": "reporting",
 }
 __all__ = sorted(_EXPORTS)

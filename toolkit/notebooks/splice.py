@@ -46,6 +46,7 @@ from toolkit.notebooks.strip import StripOptions, drop_cell, strip_notebook
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs a hook start ~10 ms
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
 
@@ -118,10 +119,50 @@ def _edit_cells(
             continue
         if before.get("outputs") and not after.get("outputs"):
             cleared += 1
-        item = items[index]
-        cell_members, _ = object_members(text, item.value_start)
-        values[index] = edit_members(text, item.value_start, item.end, cell_members, after)
+        values[index] = _edit_cell(text, items[index], before, after)
     return rebuild(text, member.value_start, member.end, items, keep, values), cleared
+
+
+def _edit_cell(text: str, item: Member, before: dict[str, Any], after: dict[str, Any]) -> str:
+    """Text of one edited cell. Outputs that are replaced are not parsed a second time: their
+    end is taken to be where the next member begins (the last ``"key"`` of that name in the
+    cell: in nbformat's order only ``source``, a string, follows ``outputs``). The piece is
+    parsed back; if the guess was wrong, the cell is walked exactly instead."""
+    start, end = item.value_start, item.end
+    if "outputs" in after and after["outputs"] != before["outputs"]:
+        try:
+            skip = _outputs_skipper(text, end, before)
+            members, walked_to = object_members(text, start, {"outputs": skip}.get)
+            if walked_to == end:  # the guessed end led exactly to the cell's closing brace
+                piece = edit_members(text, start, end, members, after)
+                value, piece_end = scan_value(piece, 0)
+                if piece_end == len(piece) and value == after:
+                    return piece
+        except NotSpliceable:
+            pass
+    members, _ = object_members(text, start)
+    return edit_members(text, start, end, members, after)
+
+
+def _outputs_skipper(
+    text: str, cell_end: int, cell: dict[str, Any]
+) -> Callable[[str, int], tuple[object, int]]:
+    keys = list(cell)
+    following = keys[keys.index("outputs") + 1] if keys[-1] != "outputs" else None
+
+    def skip(_: str, value_start: int) -> tuple[object, int]:
+        stop = cell_end - 1  # the closing brace
+        if following is not None:
+            stop = text.rfind(f'"{following}"', value_start, cell_end) - 1
+            while stop > value_start and text[stop] in " \t\n\r":
+                stop -= 1
+            if stop <= value_start or text[stop] != ",":
+                raise NotSpliceable("no separator before the member after outputs")
+        while stop > value_start and text[stop - 1] in " \t\n\r":
+            stop -= 1
+        return cell["outputs"], stop
+
+    return skip
 
 
 def _cells_items(text: str, index: int) -> tuple[object, int]:
@@ -176,7 +217,8 @@ def _edit(text: str, options: StripOptions, name: str) -> tuple[str, int]:
             values[index] = edit_value(text, member.value_start, member.end, nb[key], expected[key])
     body = rebuild(text, start, end, members, keep, values)
     result = text[:start] + body + text[end:]
-    if scan_value(result, start)[0] != expected:
+    value, result_end = scan_value(result, start)
+    if value != expected or result[result_end:].strip(" \t\n\r"):
         raise NotSpliceable("the edited text does not mean the stripped notebook")
     return result, cleared
 
