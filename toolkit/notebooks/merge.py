@@ -244,17 +244,21 @@ def merge_files(
     """
     from toolkit._io import atomic_write_bytes
     from toolkit.errors import InvalidNotebookError
-    from toolkit.notebooks.io import detect_style, dumps_notebook, loads_notebook
+    from toolkit.notebooks.io import check_structure, detect_style, dumps_notebook, parse_json
 
     texts = []
-    for path in (base, ours, theirs):
-        with open(path, "rb") as handle:
-            texts.append(handle.read().decode("utf-8", errors="strict"))
-    try:
-        base_nb = loads_notebook(texts[0], name or base)[0] if texts[0].strip() else None
-        ours_nb, _ = loads_notebook(texts[1], name or ours)
-        theirs_nb, _ = loads_notebook(texts[2], name or theirs)
-    except InvalidNotebookError:
+    try:  # the style is detected once below, of the side whose format the result keeps
+        for path in (base, ours, theirs):
+            with open(path, "rb") as handle:
+                texts.append(handle.read().decode("utf-8"))
+        sides = [
+            check_structure(parse_json(text, name or path), name or path) if text.strip() else None
+            for text, path in zip(texts, (base, ours, theirs), strict=True)
+        ]
+    except (InvalidNotebookError, UnicodeDecodeError):
+        return 1
+    base_nb, ours_nb, theirs_nb = sides
+    if ours_nb is None or theirs_nb is None:
         return 1
     if base_nb is None:  # added on both branches: an empty base
         base_nb = {**ours_nb, "cells": [], "metadata": {}}
