@@ -109,9 +109,9 @@ def read_table(path: Path, argument: str, *, encoding: str | None = None) -> Rea
             raise UsageError(f"{argument} {path}: unknown format; use .csv, .tsv or .parquet")
     except (pl.exceptions.PolarsError, OSError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ToolkitError(f"{path}: cannot read ({first})") from exc
+        raise UsageError(f"{path}: cannot read ({first})") from exc
     if read.frame.height == 0 or read.frame.width == 0:
-        raise ToolkitError(f"{path}: no data rows")
+        raise UsageError(f"{path}: no data rows")
     return read
 
 

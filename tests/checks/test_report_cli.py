@@ -101,7 +101,8 @@ def test_cli_high_finding_exits_1(csvs):
     [
         (["missing.csv", "--target", "y"], 2, "missing.csv"),
         (["{d}/train.csv", "--target", "nope"], 2, "--target 'nope'"),
-        (["{d}/empty.csv", "--target", "y"], 1, "empty.csv"),
+        (["{d}/empty.csv", "--target", "y"], 2, "empty.csv"),  # bad input, not a finding
+        (["{d}/zero.csv", "--target", "y"], 2, "zero.csv"),
         (["{d}/train.csv", "--test", "{d}/other.csv", "--target", "y"], 2, "test: columns"),
         (["{d}/notes.xlsx", "--target", "y"], 2, "unknown format"),
         (["{d}/train.csv", "--target", "y", "--html", "{d}/train.csv/r.html"], 2, "--html"),
@@ -110,6 +111,7 @@ def test_cli_high_finding_exits_1(csvs):
 )
 def test_cli_bad_input_one_line(csvs, capsys, args, code, needle):
     (csvs / "empty.csv").write_text("x1,y\n", encoding="utf-8")
+    (csvs / "zero.csv").write_bytes(b"")
     (csvs / "notes.xlsx").write_bytes(b"x")
     pd.DataFrame({"a": [1, 2], "y": [0, 1]}).to_csv(csvs / "other.csv", index=False)
     with pytest.raises(SystemExit) as exc:

@@ -8,6 +8,7 @@ from toolkit.errors import UsageError
 from toolkit.scaffold.names import (
     derive_names,
     package_name_problem,
+    project_slug_problem,
     suggest_package_name,
     validate_project_name,
 )
@@ -48,10 +49,35 @@ def test_suggestions_are_usable(package: str) -> None:
     assert package_name_problem(suggest_package_name(package)) is None
 
 
-@pytest.mark.parametrize("name", ["json", "!!!", "class", "3D vision", "   "])
+@pytest.mark.parametrize("name", ["json", "class", "3D vision"])
 def test_validate_refuses_with_suggestion(name: str) -> None:
     with pytest.raises(UsageError, match="try package_name="):
         validate_project_name(name)
+
+
+@pytest.mark.parametrize("name", ["!!!", "   "])
+def test_a_name_without_letters_is_blamed_on_the_project_name(name: str) -> None:
+    with pytest.raises(UsageError, match=r"^project_name=.*no letters or digits"):
+        validate_project_name(name)
+
+
+@pytest.mark.parametrize("slug", ["Bad_Slug", "-x", "a b", ""])
+def test_a_bad_slug_is_blamed_on_the_slug_with_a_usable_suggestion(slug: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        validate_project_name("Good name", slug=slug)
+    message = str(caught.value)
+    assert message.startswith(f"project_slug={slug!r} is not usable")
+    assert "package name" not in message
+    suggestion = message.rsplit("try project_slug=", 1)[1]
+    assert project_slug_problem(suggestion) is None
+
+
+def test_the_package_follows_a_given_slug() -> None:
+    assert validate_project_name("Good name", slug="churn-v2") == ("churn-v2", "churn_v2")
+    with pytest.raises(UsageError, match=r"^project_slug='json' gives package name 'json'"):
+        validate_project_name("Good name", slug="json")
+    with pytest.raises(UsageError, match=r"^package_name='json' is not usable"):
+        validate_project_name("Good name", "json")
 
 
 def test_validate_accepts_explicit_package() -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -57,7 +59,7 @@ def test_existing_non_empty_directory_needs_force(tmp_path: Path) -> None:
     target.mkdir()
     (target / "precious.txt").write_text("keep me")
     refused = toolkit("new", "--no-input", "project_name=demo", cwd=tmp_path)
-    assert refused.returncode == 1 and "--force" in refused.stderr
+    assert refused.returncode == 2 and "--force" in refused.stderr
     assert sorted(p.name for p in target.iterdir()) == ["precious.txt"]
     forced = toolkit("new", "--no-input", "--force", "project_name=demo", cwd=tmp_path)
     assert forced.returncode == 0, forced.stderr
@@ -133,3 +135,70 @@ def test_interactive_answers_are_checked_before_writing(tmp_path: Path) -> None:
     )
     assert made.returncode == 0, made.stderr
     assert "torch" in (tmp_path / "good-name" / "pyproject.toml").read_text()
+
+
+def test_interactive_bad_name_is_asked_again_at_its_prompt(tmp_path: Path) -> None:
+    # Name "json", keep the slug, refuse the derived package "json" right at its prompt, then
+    # accept "json_tools" typed at the repeated prompt; every later prompt takes its default.
+    answers = "json\n\n\njson_tools\n" + "\n" * 8
+    made = subprocess.run(
+        [sys.executable, "-m", "toolkit", "new"],
+        cwd=tmp_path,
+        input=answers,
+        capture_output=True,
+        text=True,
+    )
+    assert made.returncode == 0, made.stderr
+    refusals = [line for line in made.stderr.splitlines() if "is not usable" in line]
+    assert len(refusals) == 1 and "package_name='json'" in refusals[0]
+    assert (tmp_path / "json" / "src" / "json_tools" / "__init__.py").is_file()
+
+
+@pytest.mark.parametrize(
+    ("assignment", "start"),
+    [
+        ("project_slug=Bad_Slug", "project_slug='Bad_Slug' is not usable"),
+        ("project_slug=json", "project_slug='json' gives package name 'json'"),
+        ("package_name=class", "package_name='class' is not usable"),
+    ],
+)
+def test_a_bad_name_is_one_line_blaming_that_answer(
+    tmp_path: Path, assignment: str, start: str
+) -> None:
+    result = toolkit("new", "--no-input", "project_name=Good", assignment, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [f"toolkit: error: {result.stderr[16:].strip()}"]
+    assert result.stderr.startswith(f"toolkit: error: {start}"), result.stderr
+    assert "Hook script failed" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_python_version_this_machine_lacks_is_refused(tmp_path: Path) -> None:
+    # A PATH with only this interpreter, as python3: a newer python_version cannot be built here.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "python3").symlink_to(sys.executable)
+    (bin_dir / "git").symlink_to(shutil.which("git") or "/usr/bin/git")
+    newer = f"3.{sys.version_info.minor + 1}"
+    env = {**os.environ, "PATH": str(bin_dir)}
+    result = subprocess.run(
+        [sys.executable, "-m", "toolkit", "new", "--no-input", "project_name=Py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**env, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    if newer not in {"3.11", "3.12", "3.13", "3.10"} or result.returncode != 0:
+        pytest.skip(f"template offers no python_version newer than {sys.version_info[:2]}")
+    newer_answer = f"python_version={newer}"
+    refused = subprocess.run(
+        [sys.executable, "-m", "toolkit", "new", "--no-input", "project_name=Py2", newer_answer],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**env, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    assert refused.returncode == 2
+    assert refused.stderr.count("\n") == 1
+    assert f"no Python {newer} on this machine" in refused.stderr
+    assert not (tmp_path / "py2").exists()

@@ -75,7 +75,8 @@ def test_covering_set_covers_every_value_and_pair() -> None:
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[dict[str, str], Path]]:
     out = tmp_path_factory.mktemp("rendered")
     return [
-        (case, create_project("ml-project", out, no_input=True, context=case)) for case in CASES
+        (case, create_project("ml-project", out, no_input=True, context=case, check_python=False))
+        for case in CASES
     ]
 
 

@@ -34,6 +34,7 @@ RESERVED = frozenset(
     }
 )
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
 def derive_names(project_name: str) -> tuple[str, str]:
@@ -79,15 +80,58 @@ def suggest_package_name(package: str) -> str:
     return candidate
 
 
-def validate_project_name(project_name: str, package: str | None = None) -> tuple[str, str]:
-    """Return ``(slug, package)`` or raise :class:`UsageError` saying why and what would work."""
-    slug, derived = derive_names(project_name)
-    package = derived if package is None else package
-    problem = package_name_problem(package)
+def project_slug_problem(slug: str) -> str | None:
+    """Why ``slug`` cannot be the project's directory/distribution name, or ``None``.
+
+    Example:
+        >>> project_slug_problem("Churn_Model")
+        'it must be lower-case letters, digits and dashes, starting with a letter or digit'
+    """
+    if not slug:
+        return "it is empty (the project name has no letters or digits)"
+    if not _SLUG.fullmatch(slug):
+        return "it must be lower-case letters, digits and dashes, starting with a letter or digit"
+    return None
+
+
+def validate_project_name(
+    project_name: str, package: str | None = None, *, slug: str | None = None
+) -> tuple[str, str]:
+    """Return ``(slug, package)`` or raise :class:`UsageError` saying why and what would work.
+
+    ``slug`` and ``package`` default to what the template derives: the slug from the project
+    name, the package from the slug. The message blames the answer that was given.
+    """
+    derived_slug, _ = derive_names(project_name)
+    if slug is None:
+        slug = derived_slug
+        problem = project_slug_problem(slug)
+        if problem is not None:
+            raise UsageError(f"project_name={project_name!r} is not usable: {problem}")
+    else:
+        problem = project_slug_problem(slug)
+        if problem is not None:
+            suggestion = derive_names(slug)[0] or derived_slug or "my-project"
+            raise UsageError(
+                f"project_slug={slug!r} is not usable: {problem}; try project_slug={suggestion}"
+            )
+    given_slug = slug != derived_slug
+    problem = package_name_problem(package if package is not None else slug.replace("-", "_"))
     if problem is not None:
-        suggestion = suggest_package_name(package)
-        raise UsageError(
-            f"project name {project_name!r} gives package name {package!r}, which is not usable: "
-            f"{problem}; try package_name={suggestion} or a different project_name"
+        if package is not None:
+            raise UsageError(
+                f"package_name={package!r} is not usable: {problem}; "
+                f"try package_name={suggest_package_name(package)}"
+            )
+        package = slug.replace("-", "_")
+        answer, other = (
+            (f"project_slug={slug!r}", "project_slug")
+            if given_slug
+            else (f"project name {project_name!r}", "project_name")
         )
+        raise UsageError(
+            f"{answer} gives package name {package!r}, which is not usable: {problem}; "
+            f"try package_name={suggest_package_name(package)} or a different {other}"
+        )
+    package = package if package is not None else slug.replace("-", "_")
     return slug, package

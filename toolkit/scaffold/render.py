@@ -20,7 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.errors import ToolkitError, UsageError
-from toolkit.scaffold.names import validate_project_name
+from toolkit.scaffold.interpreter import python_problem
+from toolkit.scaffold.names import (
+    derive_names,
+    package_name_problem,
+    project_slug_problem,
+    suggest_package_name,
+    validate_project_name,
+)
 from toolkit.scaffold.source import is_builtin_name
 from toolkit.scaffold.templates import DEFAULT_TEMPLATE, TemplateInfo, find_template
 
@@ -52,19 +59,78 @@ def resolve_names(template: TemplateInfo, context: dict[str, str]) -> dict[str, 
     if not {"project_name", "project_slug", "package_name"} <= set(variables):
         return dict(context)
     project_name = context.get("project_name", str(variables["project_name"]))
-    slug, package = validate_project_name(project_name, context.get("package_name"))
+    slug, package = validate_project_name(
+        project_name, context.get("package_name"), slug=context.get("project_slug")
+    )
     resolved = {"project_name": project_name, "project_slug": slug, "package_name": package}
     resolved.update(context)
     return resolved
 
 
+def answer_problem(key: str, value: str, answers: dict[str, Any]) -> str | None:
+    """Why the answer to one prompt cannot be used (checked right at that prompt), or ``None``."""
+    if key == "project_name":
+        slug = derive_names(value)[0]
+        return None if slug else f"project_name={value!r}: {project_slug_problem(slug)}"
+    if key == "project_slug":
+        problem = project_slug_problem(value)
+        return None if problem is None else f"project_slug={value!r} is not usable: {problem}"
+    if key == "package_name":
+        problem = package_name_problem(value)
+        if problem is None:
+            return None
+        suggestion = suggest_package_name(value)
+        return f"package_name={value!r} is not usable: {problem}; try {suggestion}"
+    if key == "python_version":
+        return python_problem(value)
+    return None
+
+
 def prompt_for_context(template: TemplateInfo, context: dict[str, str]) -> dict[str, str]:
-    """Ask cookiecutter's prompts (``context`` values become the defaults); return the answers."""
+    """Ask cookiecutter's prompts (``context`` values become the defaults); return the answers.
+
+    Each name is checked at its own prompt and asked again until it is usable, so a bad name
+    is never carried through the remaining prompts.
+    """
+    from cookiecutter.environment import StrictEnvironment
     from cookiecutter.generate import generate_context
-    from cookiecutter.prompt import prompt_for_config
+    from cookiecutter.prompt import (
+        prompt_choice_for_config,
+        read_user_dict,
+        read_user_variable,
+        read_user_yes_no,
+        render_variable,
+    )
 
     full = generate_context(str(template.path / "cookiecutter.json"), extra_context=context or None)
-    answers = prompt_for_config(full, no_input=False)
+    variables = full["cookiecutter"]
+    prompts = variables.pop("__prompts__", {})
+    env = StrictEnvironment(context=full)
+    visible = [key for key in variables if not key.startswith("_")]
+    answers: dict[str, Any] = {}
+    for key, raw in variables.items():
+        if key.startswith("_"):
+            answers[key] = render_variable(env, raw, answers) if key.startswith("__") else raw
+            continue
+        prefix = f"  [dim][{visible.index(key) + 1}/{len(visible)}][/] "
+        while True:
+            try:
+                if isinstance(raw, list):
+                    value = prompt_choice_for_config(answers, env, key, raw, False, prompts, prefix)
+                elif isinstance(raw, bool):
+                    value = read_user_yes_no(key, raw, prompts, prefix)
+                elif isinstance(raw, dict):
+                    value = read_user_dict(key, render_variable(env, raw, answers), prompts, prefix)
+                else:
+                    default = render_variable(env, raw, answers)
+                    value = read_user_variable(key, default, prompts, prefix)
+            except EOFError:
+                raise UsageError(f"no answer for {key!r}: the input ended") from None
+            problem = answer_problem(key, str(value), answers)
+            if problem is None:
+                break
+            print(f"  {problem}", file=sys.stderr, flush=True)
+        answers[key] = value
     return {key: str(value) for key, value in answers.items() if not key.startswith("_")}
 
 
@@ -75,9 +141,9 @@ def _is_nonempty_dir(path: Path) -> bool:
 def _check_target(target: Path, force: bool) -> None:
     """Refuse a target that is a file, or a non-empty directory without ``force``."""
     if target.exists() and not target.is_dir():
-        raise ToolkitError(f"{target} exists and is not a directory; choose another project name")
+        raise UsageError(f"{target} exists and is not a directory; choose another project name")
     if _is_nonempty_dir(target) and not force:
-        raise ToolkitError(f"{target} exists and is not empty; use --force to write into it")
+        raise UsageError(f"{target} exists and is not empty; use --force to write into it")
 
 
 def create_project(
@@ -88,17 +154,21 @@ def create_project(
     context: dict[str, str] | None = None,
     force: bool = False,
     git: bool = False,
+    check_python: bool = True,
 ) -> Path:
     """Render ``template`` under ``output_dir`` and return the new project's directory.
 
     ``context`` overrides template variables (``{"ml_framework": "PyTorch"}``). An existing
     non-empty project directory is refused unless ``force`` (files the template does not make
     are kept); ``git`` makes a first commit. The project records a receipt under ``.toolkit/``
-    (template version, answers, the rendered files) for ``toolkit update``.
+    (template version, answers, the rendered files) for ``toolkit update``. The project depends
+    on compound-toolkit the way it is installed here (see ``requirement.py``); ``check_python``
+    refuses a ``python_version`` that this machine has no interpreter for.
     """
     import cookiecutter  # noqa: F401  first: without the [new] extra, the CLI names it
 
     from toolkit.scaffold.receipt import Receipt
+    from toolkit.scaffold.requirement import installed_requirement
     from toolkit.scaffold.snapshot import public_answers, render_snapshot, template_context
     from toolkit.scaffold.source import resolve_source
 
@@ -106,11 +176,22 @@ def create_project(
     source = resolve_source(template if not is_builtin_name(template) else info.name)
     context = dict(context or {})
     check_context(info, context)
+    variables = template_variables(info)
     output = Path(output_dir).expanduser()
     if not no_input:
-        # Ask first, then check the answers: a bad name is refused before anything is written.
-        context = prompt_for_context(info, context)
+        # Ask first (each name checked at its own prompt): a bad answer is refused before
+        # anything is written.
+        private = {key: value for key, value in context.items() if key.startswith("_")}
+        context = {**prompt_for_context(info, context), **private}
     context = resolve_names(info, context)
+    if check_python and "python_version" in variables:
+        version = context.get("python_version", variables["python_version"])
+        problem = python_problem(version[0] if isinstance(version, list) else version)
+        if problem is not None:
+            raise UsageError(problem)
+    installed = installed_requirement()
+    if "_toolkit_requirement" in variables:
+        context.setdefault("_toolkit_requirement", installed.requirement)
     full_context = template_context(source.path, context)
     slug = str(full_context["cookiecutter"].get("project_slug", ""))
     if "project_slug" in full_context["cookiecutter"] and (
@@ -123,6 +204,8 @@ def create_project(
     target.mkdir(parents=True, exist_ok=True)
     snapshot.write_to(target)
     Receipt(source.to_dict(), public_answers(full_context), snapshot).write(target)
+    if context.get("_toolkit_requirement") == installed.requirement:
+        installed.vendor(target)
     if git:
         initialise_git(target)
     return target

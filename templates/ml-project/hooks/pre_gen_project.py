@@ -27,9 +27,14 @@ def problem(name: str) -> str | None:
     return None
 
 
+if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", SLUG):
+    print(
+        f"ERROR: project_slug={SLUG!r} is not usable: it must be lower-case letters, digits and "
+        "dashes, starting with a letter or digit.",
+        file=sys.stderr,
+    )
+    sys.exit(1)
 reason = problem(PACKAGE)
-if reason is None and not re.fullmatch(r"[a-z0-9][a-z0-9-]*", SLUG):
-    reason = f"the directory name {SLUG!r} must be lower-case letters, digits and dashes"
 if reason:
-    print(f"ERROR: package name {PACKAGE!r} is not usable: {reason}.", file=sys.stderr)
+    print(f"ERROR: package_name={PACKAGE!r} is not usable: {reason}.", file=sys.stderr)
     sys.exit(1)
