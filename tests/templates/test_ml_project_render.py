@@ -55,6 +55,7 @@ def covering_set() -> list[dict[str, str]]:
 
 
 CASES = covering_set()
+REPO_URI = Path(__file__).resolve().parents[2].as_uri()
 
 
 def test_covering_set_covers_every_value_and_pair() -> None:
@@ -123,9 +124,12 @@ def test_options_shape_the_files(rendered: list[tuple[dict[str, str], Path]]) ->
         pyproject = tomllib.loads((project / "pyproject.toml").read_text())
         deps = " ".join(pyproject["project"]["dependencies"])
         assert ("torch" in deps) == (case["ml_framework"] == "PyTorch")
-        assert ("scikit-learn" in deps) == (case["ml_framework"] != "none")
+        assert "scikit-learn" in deps  # metrics and the toolkit's split, in every variant
         assert pyproject["project"]["requires-python"] == f">={case['python_version']}"
-        assert "compound-toolkit" in pyproject["project"]["optional-dependencies"]["dev"]
+        # Rendered from this checkout's editable install: the project installs the checkout.
+        toolkit_dep = pyproject["project"]["dependencies"][0]
+        assert toolkit_dep == f"compound-toolkit[all] @ {REPO_URI}", toolkit_dep
+        assert pyproject["tool"]["hatch"]["metadata"]["allow-direct-references"] is True
         ignore = (project / ".gitignore").read_text()
         for pattern in ["mlruns/", "wandb/", "*.ckpt", ".ipynb_checkpoints/", "data/**"]:
             assert pattern in ignore

@@ -17,8 +17,26 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 {%- endif %}
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_CONFIG = PROJECT_ROOT / "configs" / "default.toml"
+
+def project_root(start: str | Path | None = None) -> Path:
+    """The project directory: the nearest folder at or above ``start`` (default: the working
+    directory) that holds ``pyproject.toml`` and ``configs/``.
+
+    Found from where you run, not from this file's location, so paths stay right after
+    ``pip install .`` (the installed package has no project folder around it). Outside any
+    project folder, it is the working directory itself.
+    """
+    here = Path.cwd() if start is None else Path(start)
+    here = here.resolve()
+    for folder in (here, *here.parents):
+        if (folder / "pyproject.toml").is_file() and (folder / "configs").is_dir():
+            return folder
+    return here
+
+
+def default_config_path() -> Path:
+    """``configs/default.toml`` of the project this runs in."""
+    return project_root() / "configs" / "default.toml"
 
 
 @dataclass(frozen=True)
@@ -36,9 +54,11 @@ class Config:
 {%- endif %}
 
     @classmethod
-    def from_toml(cls, path: str | Path = DEFAULT_CONFIG) -> Config:
-        """Load a config file; unknown keys are an error (a typo must not pass silently)."""
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    def from_toml(cls, path: str | Path | None = None) -> Config:
+        """Load a config file (default: ``configs/default.toml``); unknown keys are an error,
+        so a typo cannot pass silently."""
+        path = default_config_path() if path is None else Path(path)
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
         unknown = set(data) - {field.name for field in fields(cls)}
         if unknown:
             raise ValueError(f"{path}: unknown config keys: {', '.join(sorted(unknown))}")

@@ -14,8 +14,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from {{ cookiecutter.package_name }}.config import DEFAULT_CONFIG, PROJECT_ROOT, Config
-from {{ cookiecutter.package_name }}.data import load_dataset, split_dataset
+from {{ cookiecutter.package_name }}.config import Config, project_root
+from {{ cookiecutter.package_name }}.data import load_csv, load_dataset, split_dataset
 from {{ cookiecutter.package_name }}.features import build_features
 
 Model = Pipeline
@@ -47,8 +47,8 @@ import pandas as pd
 import torch
 from torch import nn
 
-from {{ cookiecutter.package_name }}.config import DEFAULT_CONFIG, PROJECT_ROOT, Config
-from {{ cookiecutter.package_name }}.data import load_dataset, split_dataset
+from {{ cookiecutter.package_name }}.config import Config, project_root
+from {{ cookiecutter.package_name }}.data import load_csv, load_dataset, split_dataset
 from {{ cookiecutter.package_name }}.features import build_features
 
 
@@ -82,7 +82,8 @@ def train(X: pd.DataFrame, y: pd.Series, config: Config) -> Model:
     values = np.where(np.isnan(values), median, values)
     mean, std = values.mean(axis=0), values.std(axis=0) + 1e-8
     inputs = torch.as_tensor((values - mean) / std, dtype=torch.float32)
-    targets = torch.as_tensor(y.to_numpy(), dtype=torch.long)
+    # A copy: pandas hands out read-only arrays, which torch warns about (and must not share).
+    targets = torch.from_numpy(y.to_numpy(dtype=np.int64, copy=True))
     network = nn.Sequential(
         nn.Linear(inputs.shape[1], config.hidden_size),
         nn.ReLU(),
@@ -122,8 +123,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from {{ cookiecutter.package_name }}.config import DEFAULT_CONFIG, PROJECT_ROOT, Config
-from {{ cookiecutter.package_name }}.data import load_dataset, split_dataset
+from {{ cookiecutter.package_name }}.config import Config, project_root
+from {{ cookiecutter.package_name }}.data import load_csv, load_dataset, split_dataset
 from {{ cookiecutter.package_name }}.features import build_features
 
 
@@ -164,22 +165,30 @@ def save_model(model: Model, path: str | Path) -> Path:
 {%- endif %}
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Train on the starter data, print test metrics as JSON, save the model under models/."""
+def main(argv: list[str] | None = None) -> dict[str, float]:
+    """Train, print test metrics as JSON; save the model under models/ and the metrics and the
+    confusion matrix under reports/. This is what ``make train`` runs."""
+    from {{ cookiecutter.package_name }}.plots import plot_confusion, save_figure
     from {{ cookiecutter.package_name }}.predict import evaluate
 
+    root = project_root()
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--config", default=str(DEFAULT_CONFIG), help="TOML config file")
-    parser.add_argument(
-        "--output", default=str(PROJECT_ROOT / "models" / "model.bin"), help="model file"
-    )
+    parser.add_argument("--config", help="TOML config file (default: configs/default.toml)")
+    parser.add_argument("--data", help="CSV with a 'target' column (default: the starter data)")
+    parser.add_argument("--output", default=str(root / "models" / "model.bin"), help="model file")
     args = parser.parse_args(argv)
     config = Config.from_toml(args.config)
-    X, y = load_dataset()
+    X, y = load_dataset() if args.data is None else load_csv(args.data)
     X_train, X_test, y_train, y_test = split_dataset(X, y, config)
     model = train(X_train, y_train, config)
-    print(json.dumps(evaluate(model, X_test, y_test), indent=2))
+    metrics = evaluate(model, X_test, y_test)
+    print(json.dumps(metrics, indent=2))
     print(f"model saved to {save_model(model, args.output)}")
+    reports = root / "reports"
+    reports.mkdir(parents=True, exist_ok=True)
+    (reports / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+    print(f"figure saved to {save_figure(plot_confusion(model, X_test, y_test), 'confusion')}")
+    return metrics
 
 
 if __name__ == "__main__":
