@@ -31,7 +31,7 @@ lint: setup
 
 test: lint
 	$(BIN)/pre-commit run --all-files --show-diff-on-failure
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2
 
 bench: setup
 	$(BIN)/python benchmarks/run_all.py

@@ -8,11 +8,12 @@ what the project's CI runs on a clean clone.
 from __future__ import annotations
 
 import json
+import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from journeys.userland import (
     MAKE_TIMEOUT,
@@ -50,17 +51,24 @@ def pytest_summary(output: str) -> str:
     return lines[-1]
 
 
-# The scikit-learn project is made once; the tests below use it in order, on one xdist worker.
-GROUP = pytest.mark.xdist_group("churn-project")
-
-
-@pytest.fixture(scope="module")
+@pytest.fixture
 def churn(user_toolkit: UserToolkit, tmp_path_factory: pytest.TempPathFactory):
-    user = user_toolkit
-    project = new_project(user, tmp_path_factory.mktemp("day-one"), "project_name=Churn model")
-    # Day one: `make test` on a fresh machine (ruff, pre-commit hooks, pytest).
-    yield project, make(user, project, "test")
-    shutil.rmtree(project / ".venv", ignore_errors=True)  # 1 GB; the rest stays for inspection
+    """The scikit-learn project, made once per session and shared by the tests below (and by
+    xdist workers): each test holds the project's lock while it works in it."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    with FileLock(str(shared / "churn-project.lock")):
+        done = shared / "churn-project.json"
+        if not done.exists():
+            where = shared / "day-one"
+            where.mkdir()
+            project = new_project(user_toolkit, where, "project_name=Churn model")
+            # Day one: `make test` on a fresh machine (ruff, pre-commit hooks, pytest).
+            output = make(user_toolkit, project, "test")
+            done.write_text(json.dumps([str(project), output]))
+        project_dir, output = json.loads(done.read_text())
+        yield Path(project_dir), output
 
 
 def restore(user: UserToolkit, project: Path) -> None:
@@ -69,7 +77,6 @@ def restore(user: UserToolkit, project: Path) -> None:
     run(["git", "clean", "-fdq", "src", "notebooks", "tests"], cwd=project, env=user.env)
 
 
-@GROUP
 def test_day_one_make_test_passes_with_the_vendored_toolkit(
     user_toolkit: UserToolkit, churn
 ) -> None:
@@ -86,7 +93,6 @@ def test_day_one_make_test_passes_with_the_vendored_toolkit(
     assert "pre-commit" in (project / ".git" / "hooks" / "pre-commit").read_text()
 
 
-@GROUP
 def test_notebooks_go_through_the_hooks_from_a_plain_shell(
     user_toolkit: UserToolkit, churn
 ) -> None:
@@ -95,7 +101,6 @@ def test_notebooks_go_through_the_hooks_from_a_plain_shell(
     assert_hooks_guard_notebooks(project, user_toolkit.env, "notebooks")
 
 
-@GROUP
 def test_data_train_report_loop(user_toolkit: UserToolkit, churn) -> None:
     """`make report` runs data -> train -> the notebook report; outputs stay out of git."""
     project, _ = churn
@@ -131,7 +136,6 @@ ROC_NOTEBOOK = {
 }
 
 
-@GROUP
 def test_a_toolkit_plotting_figure_is_in_the_report(user_toolkit: UserToolkit, churn) -> None:
     """A cell whose last line is ``tp.roc(...)``: its figure is in the executed report."""
     project, _ = churn
@@ -160,7 +164,6 @@ def add_snippet_and_make_test(user: UserToolkit, project: Path, *args: str) -> s
     return make(user, project, "test")
 
 
-@GROUP
 @pytest.mark.xfail(
     strict=True, reason="issue 12 item 20 (snippets): a stamped copy fails ruff format --check"
 )
@@ -177,7 +180,6 @@ def test_snippet_added_as_a_new_file_keeps_make_test_green(
         restore(user_toolkit, project)
 
 
-@GROUP
 @pytest.mark.xfail(
     strict=True, reason="issue 12 item 19 (snippets): --into leaves imports ruff refuses"
 )
@@ -201,7 +203,6 @@ def test_snippet_added_into_a_module_keeps_make_test_green(
         restore(user_toolkit, project)
 
 
-@GROUP
 @pytest.mark.xfail(
     strict=True,
     reason="issue 12 item 21 (snippets): without the personal library, update downgrades a copy",
@@ -257,7 +258,6 @@ def test_pytorch_project_first_make_test_is_clean(
     summary = pytest_summary(output)
     assert "warnings summary" not in output and "warning" not in summary, output[-3000:]
     assert "torch" in (project / "pyproject.toml").read_text()
-    shutil.rmtree(project / ".venv")
 
 
 def test_framework_free_project_without_notebooks(
@@ -278,4 +278,3 @@ def test_framework_free_project_without_notebooks(
     assert "strip notebook outputs" not in output
     make(user, project, "train")
     assert json.loads((project / "reports" / "metrics.json").read_text())["accuracy"] > 0.8
-    shutil.rmtree(project / ".venv")
