@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,11 @@ def resolve_names(template: TemplateInfo, context: dict[str, str]) -> dict[str, 
     return resolved
 
 
+# How the project installs compound-toolkit: filled in by `toolkit new` (see requirement.py), not
+# asked; a public answer, so the receipt keeps it and `toolkit update` renders it unchanged.
+REQUIREMENT_KEY = "toolkit_requirement"
+
+
 def answer_problem(key: str, value: str, answers: dict[str, Any]) -> str | None:
     """Why the answer to one prompt cannot be used (checked right at that prompt), or ``None``."""
     if key == "project_name":
@@ -106,11 +112,14 @@ def prompt_for_context(template: TemplateInfo, context: dict[str, str]) -> dict[
     variables = full["cookiecutter"]
     prompts = variables.pop("__prompts__", {})
     env = StrictEnvironment(context=full)
-    visible = [key for key in variables if not key.startswith("_")]
+    visible = [key for key in variables if not key.startswith("_") and key != REQUIREMENT_KEY]
     answers: dict[str, Any] = {}
     for key, raw in variables.items():
         if key.startswith("_"):
             answers[key] = render_variable(env, raw, answers) if key.startswith("__") else raw
+            continue
+        if key == REQUIREMENT_KEY and key in context:
+            answers[key] = context[key]
             continue
         prefix = f"  [dim][{visible.index(key) + 1}/{len(visible)}][/] "
         while True:
@@ -178,6 +187,9 @@ def create_project(
     check_context(info, context)
     variables = template_variables(info)
     output = Path(output_dir).expanduser()
+    installed = installed_requirement()
+    if REQUIREMENT_KEY in variables:
+        context.setdefault(REQUIREMENT_KEY, installed.requirement)
     if not no_input:
         # Ask first (each name checked at its own prompt): a bad answer is refused before
         # anything is written.
@@ -189,9 +201,6 @@ def create_project(
         problem = python_problem(version[0] if isinstance(version, list) else version)
         if problem is not None:
             raise UsageError(problem)
-    installed = installed_requirement()
-    if "_toolkit_requirement" in variables:
-        context.setdefault("_toolkit_requirement", installed.requirement)
     full_context = template_context(source.path, context)
     slug = str(full_context["cookiecutter"].get("project_slug", ""))
     if "project_slug" in full_context["cookiecutter"] and (
@@ -204,7 +213,7 @@ def create_project(
     target.mkdir(parents=True, exist_ok=True)
     snapshot.write_to(target)
     Receipt(source.to_dict(), public_answers(full_context), snapshot).write(target)
-    if context.get("_toolkit_requirement") == installed.requirement:
+    if context.get(REQUIREMENT_KEY) == installed.requirement:
         installed.vendor(target)
     if git:
         initialise_git(target)
