@@ -9,8 +9,8 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 section() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 # A plain shell: no virtualenv's bin on PATH (the Makefile puts .venv/bin first).
-plain_path=$(printf '%s' "$PATH" | tr ':' '\n' | while read -r dir; do
-  [ -n "$dir" ] && [ ! -f "$dir/../pyvenv.cfg" ] && printf '%s:' "$dir"; done)
+plain_path=$(printf '%s\n' "$PATH" | tr ':' '\n' | while read -r dir; do
+  if [ -n "$dir" ] && [ ! -f "$dir/../pyvenv.cfg" ]; then printf '%s:' "$dir"; fi; done)
 export PATH=${plain_path%:}
 unset VIRTUAL_ENV PYTHONPATH
 python=${PYTHON:-python3}
@@ -38,7 +38,7 @@ section "2. toolkit new: a project that is ready on day one"
 rm -rf demo-project   # the demo's own output from a previous run (git-ignored)
 echo "\$ toolkit new --no-input --git \"project_name=demo project\""
 "$toolkit" new ml-project --no-input --git -o . "project_name=demo project"
-grep -n 'compound-toolkit' demo-project/pyproject.toml | head -1
+grep -m1 '"compound-toolkit' demo-project/pyproject.toml
 git -C demo-project ls-files .toolkit | sed 's/^/  committed: /'
 
 section "3. its own make test on a fresh machine (own .venv; ruff, pre-commit hooks, pytest)"
@@ -58,12 +58,13 @@ nb = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
 open(sys.argv[1], "w").write(json.dumps(nb, indent=1) + "\n")
 PY
 git -C demo-project add notebooks/02-scratch.ipynb
-if git -C demo-project commit -q -m "scratch run" 2>&1 | grep -E 'Failed|ran before'; then
-  echo "refused, as it should be (re-run the notebook top to bottom, then commit)"
-else
+echo "\$ git commit -m 'scratch run'   (a notebook whose cells ran 5, 2, 9)"
+if refusal=$(git -C demo-project commit -q -m "scratch run" 2>&1); then
   echo "demo: the out-of-order notebook was committed; the hooks did not run" >&2
   exit 1
 fi
+printf '%s\n' "$refusal" | grep -E 'Failed|ran before' || true
+echo "refused, as it should be (re-run the notebook top to bottom, then commit)"
 git -C demo-project rm -q --cached notebooks/02-scratch.ipynb
 rm demo-project/notebooks/02-scratch.ipynb
 

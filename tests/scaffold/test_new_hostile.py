@@ -41,7 +41,7 @@ def test_existing_file_at_the_target_is_named(
     (tmp_path / "demo").write_text("precious")
     args = ["--force"] if force else []
     result = run_toolkit("new", "--no-input", *args, "project_name=demo", cwd=tmp_path)
-    assert result.returncode == 1
+    assert result.returncode == 2  # bad input (issue 12 item 9), not a finding
     assert "exists and is not a directory" in result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert (tmp_path / "demo").read_text() == "precious"
