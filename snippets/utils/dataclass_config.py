@@ -6,7 +6,7 @@ change any field without a config framework. Unknown keys raise instead of being
 
 tags: utils, config, dataclass, experiments, cli
 requires: none
-version: 1
+version: 2
 
 Example:
     >>> from dataclasses import dataclass, field
@@ -40,6 +40,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
+# A TypeVar, not PEP 695 `def f[T]`, so the snippet runs on Python 3.10 (hence the noqa UP047).
 T = TypeVar("T")
 
 
@@ -49,7 +50,7 @@ def _field_types(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
 
-def from_dict(cls: type[T], data: dict[str, Any]) -> T:
+def from_dict(cls: type[T], data: dict[str, Any]) -> T:  # noqa: UP047
     """Build dataclass ``cls`` from a (nested) dict; unknown keys raise KeyError."""
     types = _field_types(cls)
     kwargs: dict[str, Any] = {}
@@ -73,7 +74,7 @@ def _parse(text: str, kind: Any) -> Any:
     return json.loads(text)  # lists, dicts, Optional[...] and friends
 
 
-def apply_overrides(cfg: T, overrides: Iterable[str]) -> T:
+def apply_overrides(cfg: T, overrides: Iterable[str]) -> T:  # noqa: UP047
     """Return a copy of ``cfg`` with ``dotted.key=value`` overrides applied."""
     for item in overrides:
         key, sep, raw = item.partition("=")
@@ -101,6 +102,6 @@ def save_config(cfg: Any, path: str | Path) -> None:
     Path(path).write_text(text + "\n", encoding="utf-8")
 
 
-def load_config(cls: type[T], path: str | Path) -> T:
+def load_config(cls: type[T], path: str | Path) -> T:  # noqa: UP047
     """Read a JSON file written by :func:`save_config` into dataclass ``cls``."""
     return from_dict(cls, json.loads(Path(path).read_text(encoding="utf-8")))

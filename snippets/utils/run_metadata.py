@@ -5,7 +5,7 @@ environment. Every field degrades gracefully: outside a git checkout ``git`` is 
 
 tags: utils, reproducibility, metadata, git, experiments
 requires: none
-version: 1
+version: 2
 
 Example:
     >>> import json, tempfile, pathlib
@@ -33,6 +33,9 @@ from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+# datetime.UTC exists from Python 3.11 only; this is the same zone on every version.
+_UTC = dt.timezone(dt.timedelta(0))
 
 DEFAULT_PACKAGES = ("numpy", "pandas", "scikit-learn", "torch", "matplotlib")
 
@@ -76,7 +79,7 @@ def run_metadata(
 ) -> dict[str, Any]:
     """Everything needed to trace a result back to its code and environment."""
     return {
-        "started_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "started_at": dt.datetime.now(_UTC).isoformat(timespec="seconds"),
         "seed": seed,
         "git": git_info(cwd),
         "python": sys.version.split()[0],

@@ -136,7 +136,7 @@ def test_update_untouched_takes_library(env, lib_v1) -> None:
     results = update_path(env["project"], load_library())
     assert [r.action for r in results] == ["updated"]
     block = find_blocks(copy.read_text())[0]
-    assert block.body == lib_v1.read_text() and block.version == 2
+    assert block.code == lib_v1.read_text() and block.version == 2
     assert _states(env["project"]) == ["untouched"]
 
 

@@ -36,6 +36,40 @@ _STATE_COLOURS = {
 }
 
 
+def _scope(path: Path, what: str) -> Path:
+    """``path`` when it lies in the current project (or below cwd); UsageError otherwise.
+
+    Keeps ``status /`` or ``diff /`` from walking the whole file system.
+    """
+    from toolkit.snippets.receipts import find_project_root, inside
+
+    cwd = Path.cwd()
+    if inside(path, cwd) or inside(path, find_project_root(cwd)):
+        return path
+    raise UsageError(
+        f"{what} {path}: outside this project ({find_project_root(cwd)}); "
+        "cd into the project it belongs to and run it there"
+    )
+
+
+def _names(names: tuple[str, ...], option: str = "--name") -> set[str]:
+    """Validated snippet names (UsageError, exit 2, for '../x' and friends)."""
+    from toolkit.snippets.model import validate_name
+
+    checked = set()
+    for name in names:
+        try:
+            checked.add(validate_name(name))
+        except UsageError as exc:
+            raise UsageError(f"{option}: {exc}") from None
+    return checked
+
+
+def _report(errors: list[str]) -> None:
+    for problem in errors:
+        click.echo(f"toolkit: error: {problem}", err=True)
+
+
 def _library(*, warn: bool = True) -> Library:
     """Load the library; malformed files are reported on stderr and skipped."""
     from toolkit.snippets.library import load_library
@@ -148,13 +182,22 @@ def show(name: str, plain: bool) -> None:
 @click.option("--force", is_flag=True, help="Replace an existing file or block.")
 def add(name: str, to: Path | None, into: Path | None, force: bool) -> None:
     """Copy snippet NAME into the project, stamped with name, version and hash."""
-    from toolkit.snippets.insert import add_snippet
+    from toolkit.snippets.insert import add_snippet, missing_requirements
+    from toolkit.snippets.receipts import find_project_root
 
     found = _library().get(name)
     target = add_snippet(found, to=to, into=into, force=force)
     click.echo(f"added {found.name} v{found.version} -> {target}")
     if found.requires:
         click.echo(f"requires: {', '.join(found.requires)}")
+        root = find_project_root(target)
+        missing = missing_requirements(found, root)
+        if missing:
+            click.echo(
+                f"warning: {root / 'pyproject.toml'} does not list {', '.join(missing)}; add "
+                "it to [project] dependencies (unless another dependency brings it)",
+                err=True,
+            )
 
 
 @snippet.command()
@@ -167,9 +210,8 @@ def status(ctx: click.Context, path: Path, as_json: bool, check: bool) -> None:
     from toolkit.snippets.status import scan
 
     errors: list[str] = []
-    copies = scan(path, _library(), errors=errors)
-    for problem in errors:
-        click.echo(f"toolkit: error: {problem}", err=True)
+    copies = scan(_scope(path, "status"), _library(), errors=errors)
+    _report(errors)
     if as_json:
         echo_json([c.as_dict() for c in copies])
     elif not copies:
@@ -180,43 +222,65 @@ def status(ctx: click.Context, path: Path, as_json: bool, check: bool) -> None:
             newer = ""
             if c.library is not None and c.library.version != c.block.version:
                 newer = f" (library v{c.library.version})"
+            came = f"  [from {c.came_from}]" if c.came_from else ""
             state = click.style(f"{c.state:<15}", fg=_STATE_COLOURS.get(c.state))
-            click.echo(f"{state} {c.block.name} v{c.block.version}{newer}  {where}")
-    if errors or (check and any(c.state not in {"untouched", "diverged"} for c in copies)):
+            click.echo(f"{state} {c.block.name} v{c.block.version}{newer}  {where}{came}")
+    # A copy ahead of the library in use is what was promoted: not a problem of the copy.
+    fine = {"untouched", "diverged", "ahead", "foreign"}
+    if errors or (check and any(c.state not in fine for c in copies)):
         ctx.exit(1)
 
 
-def _copies_for(target: str) -> list[Any]:
+def _copies_for(target: str, errors: list[str]) -> list[Any]:
     from toolkit.snippets.receipts import find_project_root
     from toolkit.snippets.status import scan
 
     library = _library()
-    path = Path(target)
+    path, line = _split_file_line(target)
     if path.exists():
-        return scan(path, library)
+        copies = scan(_scope(path, "diff"), library, errors=errors)
+        if line is not None:
+            copies = [c for c in copies if c.block.start + 1 == line]
+            if not copies:
+                raise UsageError(f"{target}: no stamped snippet starts at line {line}")
+        return copies
     from toolkit.snippets.model import validate_name
 
     name = validate_name(target)
-    copies = [c for c in scan(find_project_root(Path.cwd()), library) if c.block.name == name]
+    root = find_project_root(Path.cwd())
+    copies = [c for c in scan(root, library, errors=errors) if c.block.name == name]
     if not copies:
         library.get(name)  # unknown name -> "did you mean"
         raise UsageError(f"no stamped copy of {name!r} in this project")
     return copies
 
 
+def _split_file_line(spec: str) -> tuple[Path, int | None]:
+    """``FILE:LINE`` (as status prints it) -> (FILE, LINE); a plain path -> (path, None)."""
+    match = re.match(r"^(.*):(\d+)$", spec)
+    if match and not Path(spec).exists():
+        return Path(match.group(1)), int(match.group(2))
+    return Path(spec), None
+
+
 @snippet.command()
 @click.argument("target")
-def diff(target: str) -> None:
-    """Three views for NAME or FILE: your edits, upstream changes, copy vs library."""
+@click.pass_context
+def diff(ctx: click.Context, target: str) -> None:
+    """Three views for NAME, FILE or FILE:LINE: your edits, upstream changes, copy vs library."""
     from toolkit.snippets.diff import views_for
 
-    for copy in _copies_for(target):
+    errors: list[str] = []
+    for copy in _copies_for(target, errors):
         click.secho(
             f"== {copy.block.name} in {copy.path}:{copy.block.start + 1} [{copy.state}]", bold=True
         )
         for view in views_for(copy):
             click.secho(f"--- {view.title} ---", fg="cyan")
             click.echo(_colour_diff(view.diff) if view.diff else "(no differences)")
+    _report(errors)
+    if errors:
+        ctx.exit(1)
 
 
 def _colour_diff(text: str) -> str:
@@ -248,8 +312,10 @@ def update(
         raise UsageError("give a FILE or --all, not both")
     if file is None and not all_:
         raise UsageError("give a FILE to update, or --all for the whole project")
-    target = file if file is not None else find_project_root(Path.cwd())
-    results = update_path(target, _library(), names=set(names) or None)
+    wanted = _names(names) or None
+    target = _scope(file, "update") if file is not None else find_project_root(Path.cwd())
+    errors: list[str] = []
+    results = update_path(target, _library(), names=wanted, errors=errors)
     if as_json:
         echo_json([{**r.__dict__, "path": str(r.path)} for r in results])
     else:
@@ -260,10 +326,12 @@ def update(
             detail = f" ({r.detail})" if r.detail else ""
             extra = f", {r.conflicts} conflict(s) marked" if r.conflicts else ""
             click.echo(f"{click.style(r.action, fg=colour)} {r.name} in {r.path}{detail}{extra}")
-        if not any(r.action != "current" for r in results):
+        if not any(r.action != "current" for r in results) and not errors:
             click.echo("everything is up to date")
+    _report(errors)
     if any(r.action == "conflict" for r in results):
         click.echo("resolve the <<<<<<< / >>>>>>> markers, then run status again", err=True)
+    if errors or any(r.action == "conflict" for r in results):
         ctx.exit(1)
 
 
@@ -275,6 +343,8 @@ def mark_diverged(file: Path, name: str | None, undo: bool) -> None:
     """Mark a copy as intentionally diverged (status says so; update skips it)."""
     from toolkit.snippets.update import set_diverged
 
+    if name is not None:
+        (name,) = _names((name,))
     for marked in set_diverged(file, name=name, diverged=not undo):
         click.echo(f"{'unmarked' if undo else 'marked'} {marked} in {file} as diverged")
 
@@ -338,14 +408,22 @@ def adopt(file: Path, name: str | None) -> None:
 
 
 @snippet.command()
-@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.argument("spec", metavar="FILE[:LINE]")
 @click.option("--name", help="Which snippet in FILE (when it holds several).")
 @click.option("--to", "directory", type=click.Path(path_type=Path, file_okay=False))
-def promote(file: Path, name: str | None, directory: Path | None) -> None:
-    """Turn a locally improved copy into a new version in the personal library."""
+def promote(spec: str, name: str | None, directory: Path | None) -> None:
+    """Turn a locally improved copy into a new version in the personal library.
+
+    With two copies in one FILE, pick one by the line status prints: FILE:LINE.
+    """
     from toolkit.snippets.personal import promote as promote_copy
 
-    path, version = promote_copy(file, _library(), name=name, directory=directory)
+    file, line = _split_file_line(spec)
+    if not file.is_file():
+        raise UsageError(f"{file}: no such file")
+    if name is not None:
+        (name,) = _names((name,))
+    path, version = promote_copy(file, _library(), name=name, line=line, directory=directory)
     click.echo(f"promoted to v{version} -> {path}")
 
 
@@ -374,21 +452,31 @@ def harvest(
         echo_json(
             [
                 {
-                    "name": c.name,
-                    "cell": c.cell_index + 1,
-                    "path": str(p),
-                    "undefined": sorted(c.undefined),
-                    "written": not dry_run,
+                    "name": p.candidate.name,
+                    "cell": p.candidate.cell_index + 1,
+                    "path": str(p.path),
+                    "version": p.version,
+                    "action": p.action,
+                    "undefined": sorted(p.candidate.undefined),
+                    "taken": p.candidate.taken,
+                    "written": not dry_run and p.action != "same",
                 }
-                for c, p in planned
+                for p in planned
             ]
         )
         return
     if not planned:
         click.echo(f"{notebook}: no cells tagged 'snippet' or starting with '# snippet: name'")
-    for candidate, path in planned:
+    for plan in planned:
+        candidate = plan.candidate
+        where = f"{candidate.name} v{plan.version} (cell {candidate.cell_index + 1}) -> {plan.path}"
+        if plan.action == "same":
+            click.echo(f"unchanged {where}")
+            continue
         verb = "would write" if dry_run else "wrote"
-        click.echo(f"{verb} {candidate.name} (cell {candidate.cell_index + 1}) -> {path}")
+        click.echo(f"{verb} {where}")
+        for name, cell in sorted(candidate.taken.items()):
+            click.echo(f"  took {name} from cell {cell}")
         if candidate.undefined:
             names = ", ".join(sorted(candidate.undefined))
             click.echo(f"  warning: uses names nothing defines: {names}", err=True)

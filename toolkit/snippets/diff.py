@@ -70,10 +70,13 @@ def three_way_views(
 
 def views_for(copy: CopyStatus) -> list[DiffView]:
     """The three views for one stamped copy."""
-    library = copy.library.source if copy.library is not None else None
+    # Compare like with like: a hoisted copy holds only the code, so its base and the
+    # library version are shown the same way.
+    library = copy.view(copy.library.source) if copy.library is not None else None
+    base = copy.view(copy.base) if copy.base is not None else None
     label = f"{copy.path}:{copy.block.start + 1}"
-    views = three_way_views(copy.base, copy.block.body, library, label=label)
-    pairs = [(copy.base, copy.block.body), (copy.base, library), (copy.block.body, library)]
+    views = three_way_views(base, copy.block.code, library, label=label)
+    pairs = [(base, copy.block.code), (base, library), (copy.block.code, library)]
     # Say when a textual difference is formatting only (status ignores those).
     return [
         DiffView(f"{v.title} (formatting only)", v.diff)

@@ -145,7 +145,10 @@ def make_snippet_text(
     imports: Sequence[str] = (),
     version: int = 1,
 ) -> str:
-    """A snippet file: docstring with metadata, then ``imports``, then ``code``."""
+    """A snippet file: docstring with metadata, then ``imports`` (sorted as ruff's isort
+    sorts them), then ``code``, formatted with ruff when it is on PATH."""
+    from toolkit.snippets.imports import ImportContext, add_imports, atoms_of
+
     summary = summary.strip().splitlines()[0] if summary.strip() else "TODO: one-line summary."
     tag_line = ("tags: " + ", ".join(tags)).rstrip()
     header = (
@@ -155,8 +158,37 @@ def make_snippet_text(
         f"version: {version}\n"
         '"""\n\n'
     )
-    body = "\n".join(imports) + ("\n\n\n" if imports else "") + code.strip("\n") + "\n"
-    return header + body
+    text = header + code.strip("\n") + "\n"
+    atoms = atoms_of("\n".join(imports))
+    return format_with_ruff(add_imports(text, atoms, ImportContext(line_length=LINE_LENGTH)))
+
+
+LINE_LENGTH = 100  # the snippet library's (and generated projects') line length
+
+
+def format_with_ruff(text: str) -> str:
+    """``text`` formatted by ``ruff format`` when ruff is on PATH, else unchanged.
+
+    Optional: new snippets from notebook cells are often not formatted, and a formatted
+    snippet keeps the project it is copied into passing ``ruff format --check``.
+    """
+    import shutil
+    import subprocess
+
+    ruff = shutil.which("ruff")
+    if ruff is None:
+        return text
+    try:
+        done = subprocess.run(
+            [ruff, "format", "--isolated", f"--line-length={LINE_LENGTH}", "-"],
+            input=text,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return text
+    return done.stdout if done.returncode == 0 and done.stdout.strip() else text
 
 
 def set_version(text: str, version: int) -> str:

@@ -1,5 +1,8 @@
 """IPython integration: ``%load_ext toolkit`` then ``%snippet NAME`` fills the next cell.
 
+The cell is a stamped copy, like ``toolkit snippet add``: its receipt goes into the project of
+the notebook's working directory, so ``toolkit snippet status`` lists notebook copies too.
+
 Example:
     In [1]: %load_ext toolkit
     In [2]: %snippet cv/nms
@@ -12,8 +15,12 @@ from typing import Any
 
 def snippet_magic(line: str, ipython: Any) -> None:
     """Put the source of snippet ``line`` into the next input cell (or print the error)."""
+    from pathlib import Path
+
     from toolkit.errors import ToolkitError
     from toolkit.snippets.library import load_library
+    from toolkit.snippets.receipts import ReceiptStore, find_project_root
+    from toolkit.snippets.stamp import render_block
 
     name = line.strip()
     if not name:
@@ -21,10 +28,13 @@ def snippet_magic(line: str, ipython: Any) -> None:
         return
     try:
         snippet = load_library().get(name)
+        base = snippet.source if snippet.source.endswith("\n") else snippet.source + "\n"
+        ReceiptStore(find_project_root(Path.cwd())).save(snippet.name, base, source=snippet)
     except ToolkitError as exc:
         print(f"toolkit: error: {exc}")
         return
-    ipython.set_next_input(snippet.source, replace=False)
+    block = render_block(snippet.name, snippet.version, base)
+    ipython.set_next_input(block.rstrip("\n"), replace=False)
 
 
 def load_ipython_extension(ipython: Any) -> None:

@@ -33,10 +33,13 @@ from toolkit.snippets.extract import (
     third_party_modules,
     undefined_names,
 )
+from toolkit.snippets.imports import ImportContext, add_imports, atoms_of
 from toolkit.snippets.library import Library
-from toolkit.snippets.model import parse_snippet_text, validate_name
-from toolkit.snippets.receipts import ReceiptStore
+from toolkit.snippets.model import parse_snippet_file, parse_snippet_text, validate_name
+from toolkit.snippets.place import rebuild_snippet
+from toolkit.snippets.receipts import ReceiptStore, find_project_root
 from toolkit.snippets.stamp import (
+    Block,
     find_blocks,
     read_source,
     render_block,
@@ -46,7 +49,7 @@ from toolkit.snippets.stamp import (
 )
 
 
-def _destination(name: str, directory: Path | None, force: bool) -> Path:
+def destination(name: str, directory: Path | None, force: bool) -> Path:
     root = directory if directory is not None else writable_personal_dir()
     path = root.joinpath(*validate_name(name).split("/")).with_suffix(".py")
     if path.exists() and not force:
@@ -54,14 +57,45 @@ def _destination(name: str, directory: Path | None, force: bool) -> Path:
     return path
 
 
+def project_modules(file: Path) -> frozenset[str]:
+    """Top-level modules that belong to the project ``file`` is in (its own package, src/)."""
+    return ImportContext.for_file(file, find_project_root(file)).first_party
+
+
+def refuse_project_imports(code: str, local: frozenset[str], where: str) -> None:
+    """UsageError when ``code`` imports from the project itself (it would not run elsewhere)."""
+    bad = [
+        statement
+        for statement in imports_in(code)
+        if any(a.level or a.top in local for a in atoms_of(statement))
+    ]
+    if bad:
+        raise UsageError(
+            f"{where}: uses the project's own code ({'; '.join(bad)}); a snippet must run on "
+            "its own: copy what it needs into it, or pass it in as an argument"
+        )
+
+
 def build_snippet_text(
-    code: str, *, context_imports: list[str], summary: str | None, tags: list[str]
+    code: str,
+    *,
+    context_imports: list[str],
+    summary: str | None,
+    tags: list[str],
+    local: frozenset[str] = frozenset(),
+    where: str = "<code>",
 ) -> tuple[str, set[str]]:
-    """Snippet text for ``code`` plus the names it uses but nothing defines."""
+    """Snippet text for ``code`` plus the names it uses but nothing defines.
+
+    ``local`` names the project's own modules: importing from them is refused (see
+    ``refuse_project_imports``), so they never reach ``requires:``.
+    """
     if has_module_docstring(code):
+        refuse_project_imports(code, local, where)
         return code if code.endswith("\n") else code + "\n", undefined_names(code)
     imports = needed_imports(code, context_imports)
     full = "\n".join([*imports, code])
+    refuse_project_imports(full, local, where)
     missing = undefined_names(full)
     if summary is None:
         summary = ""
@@ -95,18 +129,47 @@ def new_snippet(
         ast.parse(source)
     except SyntaxError as exc:
         raise UsageError(f"{file}:{exc.lineno}: not valid Python ({exc.msg})") from exc
-    destination = _destination(name, directory, force)
+    target = destination(name, directory, force)
+    local = project_modules(file)
     if function is not None:
         code = extract_function(source, function, where=str(file))
         text, _ = build_snippet_text(
-            code, context_imports=imports_in(source), summary=summary, tags=tags or []
+            code,
+            context_imports=imports_in(source),
+            summary=summary,
+            tags=tags or [],
+            local=local,
+            where=f"{file}:{function}",
         )
     else:
-        text, _ = build_snippet_text(source, context_imports=[], summary=summary, tags=tags or [])
-    parse_snippet_text(text, name, path=destination)  # refuse to write a malformed snippet
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    write_source(destination, text)
-    return destination
+        text, _ = build_snippet_text(
+            source,
+            context_imports=[],
+            summary=summary,
+            tags=tags or [],
+            local=local,
+            where=str(file),
+        )
+    parse_snippet_text(text, name, path=target)  # refuse to write a malformed snippet
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_source(target, text)
+    return target
+
+
+def _hoisted_whole(file: Path, text: str, block: Block) -> str:
+    """The whole snippet for a copy added ``--into`` a module: base header + copy's code.
+
+    Imports the edited code now needs and the header lacks come from the module's own imports.
+    """
+    base = ReceiptStore.for_path(file).load(block.name, block.digest)
+    if base is None:
+        raise ToolkitError(
+            f"{file}:{block.start + 1}: the receipt of {block.name!r} ({block.digest}) is missing "
+            "from .toolkit/, so its docstring and imports cannot be rebuilt"
+        )
+    whole = rebuild_snippet(base, block.code)
+    extra = needed_imports(whole, imports_in(text))
+    return add_imports(whole, atoms_of("\n".join(extra)), ImportContext(line_length=100))
 
 
 def promote(
@@ -114,27 +177,41 @@ def promote(
     library: Library,
     *,
     name: str | None = None,
+    line: int | None = None,
     directory: Path | None = None,
 ) -> tuple[Path, int]:
-    """Save the stamped copy in ``file`` as a new personal version; return (path, version)."""
+    """Save the stamped copy in ``file`` as a new personal version; return (path, version).
+
+    ``line`` (1-based, the start marker's line as status prints it) picks one of several
+    copies of the same snippet in one file.
+    """
     text, newline = read_source(file)
-    blocks = [b for b in find_blocks(text, where=str(file)) if name is None or b.name == name]
+    blocks = [
+        b
+        for b in find_blocks(text, where=str(file))
+        if (name is None or b.name == name) and (line is None or b.start + 1 == line)
+    ]
     if not blocks:
-        raise ToolkitError(f"{file}: no stamped snippet{f' {name!r}' if name else ''} to promote")
+        what = f" {name!r}" if name else ""
+        where = f" starting at line {line}" if line is not None else ""
+        raise UsageError(f"{file}: no stamped snippet{what}{where} to promote")
     if len(blocks) > 1:
-        names = ", ".join(b.name for b in blocks)
-        raise UsageError(f"{file}: several snippets ({names}); choose one with --name")
+        spots = ", ".join(f"{file}:{b.start + 1} ({b.name})" for b in blocks)
+        raise UsageError(f"{file}: several copies ({spots}); choose one as FILE:LINE")
     block = blocks[0]
     if block.has_conflict_markers:
         raise ToolkitError(f"{file}: snippet {block.name!r} has conflict markers; resolve first")
+    validate_name(block.name)
     current = library.snippets.get(block.name)
     version = max(block.version, current.version if current else 0) + 1
-    new_text = set_version(block.body, version)
+    whole = _hoisted_whole(file, text, block) if block.hoisted else block.code
+    new_text = set_version(whole, version)
     parse_snippet_text(new_text, block.name)  # a malformed copy is not promoted
-    destination = _destination(block.name, directory, force=True)
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    write_source(destination, new_text)
-    ReceiptStore.for_path(file).save(block.name, new_text)
-    updated = replace_block(text, block, render_block(block.name, version, new_text))
-    write_source(file, updated, newline)
-    return destination, version
+    target = destination(block.name, directory, force=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_source(target, new_text)
+    promoted = parse_snippet_file(target, block.name, origin="personal")
+    ReceiptStore.for_path(file).save(block.name, new_text, source=promoted)
+    new_block = render_block(block.name, version, new_text, flags=block.flags)
+    write_source(file, replace_block(text, block, new_block), newline)
+    return target, version

@@ -54,10 +54,16 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def start_marker(name: str, version: int, digest: str, *, diverged: bool = False) -> str:
-    """The opening stamp line (without newline)."""
-    flag = " diverged" if diverged else ""
-    return f"# >>> snippet {name} v{version} sha256:{digest}{flag}"
+def start_marker(
+    name: str, version: int, digest: str, *, diverged: bool = False, flags: tuple[str, ...] = ()
+) -> str:
+    """The opening stamp line (without newline); ``flags`` like ``hoisted`` are kept in order.
+
+    >>> start_marker("a/b", 2, "00", diverged=True, flags=("hoisted",))
+    '# >>> snippet a/b v2 sha256:00 hoisted diverged'
+    """
+    kept = [f for f in flags if f != "diverged"] + (["diverged"] if diverged else [])
+    return f"# >>> snippet {name} v{version} sha256:{digest}" + "".join(f" {f}" for f in kept)
 
 
 def end_marker(name: str) -> str:
@@ -66,12 +72,25 @@ def end_marker(name: str) -> str:
 
 
 def render_block(
-    name: str, version: int, text: str, *, diverged: bool = False, digest: str | None = None
+    name: str,
+    version: int,
+    text: str,
+    *,
+    diverged: bool = False,
+    digest: str | None = None,
+    flags: tuple[str, ...] = (),
 ) -> str:
-    """``text`` between stamp markers; ``digest`` names the base (default: hash of ``text``)."""
+    """``text`` between stamp markers; ``digest`` names the base (default: hash of ``text``).
+
+    The body gets the blank lines ``ruff format`` wants before the end marker (two after a
+    trailing def or class), so a fresh copy passes the project's format check.
+    """
+    from toolkit.snippets.place import pad_body
+
     body = text if text.endswith("\n") or not text else text + "\n"
     digest = digest or content_hash(body)
-    return f"{start_marker(name, version, digest, diverged=diverged)}\n{body}{end_marker(name)}\n"
+    start = start_marker(name, version, digest, diverged=diverged, flags=flags)
+    return f"{start}\n{pad_body(body)}{end_marker(name)}\n"
 
 
 @dataclass(frozen=True)
@@ -85,6 +104,18 @@ class Block:
     start: int
     end: int
     body: str
+    flags: tuple[str, ...] = ()
+
+    @property
+    def code(self) -> str:
+        """The body without the blank lines kept before the end marker for ruff format."""
+        core = self.body.rstrip("\n")
+        return core + "\n" if core else ""
+
+    @property
+    def hoisted(self) -> bool:
+        """True when the copy's imports were merged into the module (``add --into``)."""
+        return "hoisted" in self.flags
 
     @property
     def has_conflict_markers(self) -> bool:
@@ -92,13 +123,36 @@ class Block:
         return any(line.startswith(("<<<<<<< ", ">>>>>>> ")) for line in self.body.splitlines())
 
 
+def _comment_lines(text: str) -> set[int] | None:
+    """0-based lines that are whole-line comments, or None when ``text`` does not tokenize."""
+    try:
+        return {
+            tok.start[0] - 1
+            for tok in tokenize.generate_tokens(io.StringIO(text).readline)
+            if tok.type == tokenize.COMMENT and not tok.line[: tok.start[1]].strip()
+        }
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return None  # mid-edit or conflicted text: every marker-shaped line counts
+
+
 def find_blocks(text: str, *, where: str = "<text>") -> list[Block]:
-    """Every stamped block in ``text``; ToolkitError for an unterminated or nested marker."""
+    """Every stamped block in ``text``; ToolkitError for an unterminated or nested marker.
+
+    Only real comments count: a marker-shaped line inside a string (a docstring that shows a
+    stamped copy, say) is text, not a copy.
+
+    >>> doc = "'''Copies look like:\\n# >>> snippet a/b v1 sha256:00\\n'''\\n"
+    >>> find_blocks(doc)
+    []
+    """
     lines = text.split("\n")
     blocks: list[Block] = []
     open_at: int | None = None
     match: re.Match[str] | None = None
+    comments = _comment_lines(text) if "# >>> snippet " in text else set()
     for i, line in enumerate(lines):
+        if comments is not None and i not in comments:
+            continue
         start = _START.match(line)
         if start:
             if open_at is not None and match is not None:
@@ -125,6 +179,7 @@ def find_blocks(text: str, *, where: str = "<text>") -> list[Block]:
                     start=open_at,
                     end=i,
                     body="\n".join(body_lines) + ("\n" if body_lines else ""),
+                    flags=tuple(match["flags"].split()),
                 )
             )
             open_at, match = None, None

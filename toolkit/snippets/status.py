@@ -3,8 +3,13 @@
 States: ``untouched`` (copy == base, library unchanged), ``modified`` (you edited the copy),
 ``outdated`` (the library has a newer version), ``both`` (modified and outdated), ``diverged``
 (marked as an intentional departure), ``conflict`` (unresolved update markers), ``orphan`` (the
-library no longer has the snippet) and ``no-receipt`` (the base is missing from ``.toolkit/``).
-Formatting-only differences (see ``toolkit.snippets.stamp.normalise``) never count.
+library no longer has the snippet), ``no-receipt`` (the base is missing from ``.toolkit/``),
+``ahead`` (the copy's version is newer than the library in use has: promoted in a personal
+library that is not configured here) and ``foreign`` (the copy came from another library, or
+the library in use has different code under the same version). ``ahead`` and ``foreign`` copies
+are never updated: that would replace code the library in use does not know. Each receipt
+records which library the copy came from, and status says so. Formatting-only differences (see
+``toolkit.snippets.stamp.normalise``) never count.
 
 Example:
     >>> import pathlib, tempfile
@@ -28,8 +33,9 @@ from pathlib import Path
 
 from toolkit.errors import ToolkitError
 from toolkit.snippets.library import Library
-from toolkit.snippets.model import Snippet
-from toolkit.snippets.receipts import ReceiptStore
+from toolkit.snippets.model import Snippet, validate_name
+from toolkit.snippets.place import split_snippet
+from toolkit.snippets.receipts import ReceiptStore, provenance
 from toolkit.snippets.stamp import Block, content_hash, find_blocks, read_source, same_code
 
 _SKIP_DIRS = {".git", ".toolkit", ".venv", "venv", "node_modules", "__pycache__", ".tox"}
@@ -44,11 +50,12 @@ class CopyStatus:
     state: str
     base: str | None
     library: Snippet | None
+    origin: dict[str, object] | None = None
 
     @property
     def modified(self) -> bool:
         """The copy differs from its base beyond formatting."""
-        return self.base is not None and not same_code(self.base, self.block.body)
+        return self.base is not None and not same_code(self.view(self.base), self.block.body)
 
     @property
     def outdated(self) -> bool:
@@ -59,6 +66,15 @@ class CopyStatus:
             return False
         return self.base is None or not same_code(self.base, self.library.source)
 
+    @property
+    def came_from(self) -> str | None:
+        """The library the copy was taken from (``built-in``, ``~/snippets``), when recorded."""
+        return str(self.origin["library"]) if self.origin and "library" in self.origin else None
+
+    def view(self, text: str) -> str:
+        """How ``text`` (a whole snippet) looks between this copy's markers."""
+        return hoisted_body(text) if self.block.hoisted else text
+
     def as_dict(self) -> dict[str, object]:
         """JSON-ready summary."""
         return {
@@ -67,6 +83,8 @@ class CopyStatus:
             "name": self.block.name,
             "version": self.block.version,
             "library_version": self.library.version if self.library else None,
+            "library": provenance(self.library)["library"] if self.library else None,
+            "came_from": self.came_from,
             "state": self.state,
         }
 
@@ -75,11 +93,39 @@ def _with_newline(text: str) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
+def hoisted_body(text: str) -> str:
+    """The code of snippet ``text`` without its docstring and leading imports."""
+    try:
+        return split_snippet(text).body
+    except SyntaxError:
+        return text
+
+
+def _unknown_to_library(block: Block, snippet: Snippet, origin: dict[str, object] | None) -> str:
+    """``ahead``/``foreign`` when the library in use cannot be the source of the copy, else ''."""
+    recorded = origin.get("library") if origin else None
+    if recorded is not None and recorded != provenance(snippet)["library"]:
+        return "foreign"
+    if block.version > snippet.version:
+        return "ahead"
+    if block.version == snippet.version:
+        return "foreign"
+    return ""
+
+
 def classify(path: Path, block: Block, library: Library, store: ReceiptStore) -> CopyStatus:
-    """The status of one stamped ``block`` in ``path``."""
+    """The status of one stamped ``block`` in ``path``; ToolkitError for an invalid stamp."""
+    try:
+        validate_name(block.name)
+    except ToolkitError as exc:
+        raise ToolkitError(f"{path}:{block.start + 1}: bad stamp: {exc}") from None
     base = store.load(block.name, block.digest)
+    origin = store.origin(block.name, block.digest)
     snippet = library.snippets.get(block.name)
-    probe = CopyStatus(path, block, "", base, snippet)
+    probe = CopyStatus(path, block, "", base, snippet, origin)
+    unknown = ""
+    if snippet is not None and base is not None and probe.outdated:
+        unknown = _unknown_to_library(block, snippet, origin)
     if block.has_conflict_markers:
         state = "conflict"
     elif block.diverged:
@@ -88,6 +134,8 @@ def classify(path: Path, block: Block, library: Library, store: ReceiptStore) ->
         state = "no-receipt"
     elif snippet is None:
         state = "orphan-modified" if probe.modified else "orphan"
+    elif unknown:
+        state = f"{unknown}-modified" if probe.modified else unknown
     elif probe.modified and probe.outdated:
         state = "both"
     elif probe.modified:
@@ -96,7 +144,7 @@ def classify(path: Path, block: Block, library: Library, store: ReceiptStore) ->
         state = "outdated"
     else:
         state = "untouched"
-    return CopyStatus(path, block, state, base, snippet)
+    return CopyStatus(path, block, state, base, snippet, origin)
 
 
 def iter_python_files(path: Path) -> Iterator[Path]:
@@ -137,5 +185,10 @@ def scan(path: Path, library: Library, *, errors: list[str] | None = None) -> li
             errors.append(str(exc))
             continue
         for block in blocks:
-            results.append(classify(file, block, library, store))
+            try:
+                results.append(classify(file, block, library, store))
+            except ToolkitError as exc:
+                if errors is None:
+                    raise
+                errors.append(str(exc))
     return results

@@ -27,9 +27,11 @@ from pathlib import Path
 
 from toolkit._io import file_state
 from toolkit.errors import ToolkitError
+from toolkit.snippets.imports import Atom, ImportContext, add_imports, remove_unused_import
 from toolkit.snippets.library import Library
 from toolkit.snippets.merge import merge_text
-from toolkit.snippets.receipts import ReceiptStore
+from toolkit.snippets.place import split_snippet
+from toolkit.snippets.receipts import ReceiptStore, provenance
 from toolkit.snippets.stamp import (
     content_hash,
     find_blocks,
@@ -39,7 +41,7 @@ from toolkit.snippets.stamp import (
     start_marker,
     write_source,
 )
-from toolkit.snippets.status import classify, iter_python_files
+from toolkit.snippets.status import CopyStatus, classify, iter_python_files
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,65 @@ def _with_newline(text: str) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
+_SKIP_REASONS = {
+    "diverged": "marked as diverged",
+    "conflict": "resolve the conflict markers first",
+    "orphan": "no longer in the library",
+    "orphan-modified": "no longer in the library",
+}
+
+
+def _skip_reason(copy: CopyStatus, store: ReceiptStore) -> str:
+    """Why ``copy`` is left alone ('' when it can be updated)."""
+    state, block = copy.state, copy.block
+    if state in _SKIP_REASONS:
+        return _SKIP_REASONS[state]
+    if state == "no-receipt":
+        return f"base {block.digest} missing from {store.directory}"
+    if state.startswith(("ahead", "foreign")) and copy.library is not None:
+        source = f"it came from {copy.came_from}" if copy.came_from else "its source is unknown"
+        in_use = provenance(copy.library)["library"]
+        relation = "newer than" if state.startswith("ahead") else "not from"
+        return (
+            f"v{block.version} is {relation} the library in use ({in_use} v"
+            f"{copy.library.version}); {source}: configure that library to update it"
+        )
+    return ""
+
+
+def _update_block(copy: CopyStatus, store: ReceiptStore) -> tuple[str, UpdateResult, set[Atom]]:
+    """The new block text for an outdated ``copy``, its result, and imports it now needs."""
+    block = copy.block
+    assert copy.library is not None and copy.base is not None
+    upstream = _with_newline(copy.library.source)
+    new_version = copy.library.version
+    mine = block.code
+    base, theirs = copy.view(copy.base), copy.view(upstream)
+    if copy.state == "outdated" and mine.rstrip("\n") == base.rstrip("\n"):
+        merged, conflicts, action = theirs, 0, "updated"
+    else:
+        merge = merge_text(
+            base,
+            mine,
+            theirs,
+            mine_label="your copy",
+            base_label=f"base v{block.version}",
+            theirs_label=f"library v{new_version}",
+        )
+        merged, conflicts = merge.text, merge.conflicts
+        action = "conflict" if conflicts else "merged"
+    store.save(block.name, upstream, source=copy.library)
+    # The stamp's hash names the new base (the library text), not the merged copy.
+    new_block = render_block(
+        block.name, new_version, merged, digest=content_hash(upstream), flags=block.flags
+    )
+    detail = f"v{block.version} -> v{new_version}"
+    imports: set[Atom] = set()
+    if block.hoisted:
+        imports = set(split_snippet(upstream).imports) - set(split_snippet(copy.base).imports)
+    return new_block, UpdateResult(copy.path, block.name, action, detail, conflicts), imports
+
+
 def update_file(
     path: Path, library: Library, *, names: set[str] | None = None
 ) -> list[UpdateResult]:
@@ -65,6 +126,8 @@ def update_file(
     text, newline = read_source(path)
     store = ReceiptStore.for_path(path)
     results: list[UpdateResult] = []
+    dropped: set[Atom] = set()
+    needed: list[Atom] = []
     # Bottom-up so earlier blocks' line numbers stay valid while we replace later ones.
     for block in reversed(find_blocks(text, where=str(path))):
         if names is not None and block.name not in names:
@@ -73,55 +136,53 @@ def update_file(
         if copy.state in {"untouched", "modified"}:
             results.append(UpdateResult(path, block.name, "current"))
             continue
-        if copy.state in {"diverged", "conflict", "orphan", "orphan-modified", "no-receipt"}:
-            why = {
-                "diverged": "marked as diverged",
-                "conflict": "resolve the conflict markers first",
-                "orphan": "no longer in the library",
-                "orphan-modified": "no longer in the library",
-                "no-receipt": f"base {block.digest} missing from {store.directory}",
-            }[copy.state]
+        why = _skip_reason(copy, store)
+        if why:
             results.append(UpdateResult(path, block.name, "skipped", why))
             continue
-        assert copy.library is not None and copy.base is not None
-        upstream = _with_newline(copy.library.source)
-        new_version = copy.library.version
-        if copy.state == "outdated" and block.body == copy.base:
-            merged, conflicts, action = upstream, 0, "updated"
-        else:
-            result = merge_text(
-                copy.base,
-                block.body,
-                upstream,
-                mine_label="your copy",
-                base_label=f"base v{block.version}",
-                theirs_label=f"library v{new_version}",
-            )
-            merged, conflicts = result.text, result.conflicts
-            action = "conflict" if conflicts else "merged"
-        store.save(block.name, upstream)
-        # The stamp's hash names the new base (the library text), not the merged copy.
-        new_block = render_block(block.name, new_version, merged, digest=content_hash(upstream))
+        new_block, result, imports = _update_block(copy, store)
         text = replace_block(text, block, new_block)
-        detail = f"v{block.version} -> v{new_version}"
-        results.append(UpdateResult(path, block.name, action, detail, conflicts))
+        results.append(result)
+        needed += sorted(imports)
+        if block.hoisted and copy.base is not None and copy.library is not None:
+            old = set(split_snippet(copy.base).imports)
+            dropped |= old - set(split_snippet(_with_newline(copy.library.source)).imports)
+    if needed or dropped:
+        context = ImportContext.for_file(path, store.root)
+        text = add_imports(text, needed, context)
+        for atom in sorted(dropped):
+            text = remove_unused_import(text, atom, context)
     if any(r.action in {"updated", "merged", "conflict"} for r in results):
         write_source(path, text, newline, expect=state)
     return list(reversed(results))
 
 
 def update_path(
-    path: Path, library: Library, *, names: set[str] | None = None
+    path: Path,
+    library: Library,
+    *,
+    names: set[str] | None = None,
+    errors: list[str] | None = None,
 ) -> list[UpdateResult]:
-    """Update stamped copies in ``path`` (a file, or every ``.py`` file below a directory)."""
+    """Update stamped copies in ``path`` (a file, or every ``.py`` file below a directory).
+
+    A file whose markers or stamps are broken raises ToolkitError, or, when ``errors`` is a
+    list, is recorded there, left untouched, and the other files are still updated.
+    """
     results: list[UpdateResult] = []
     for file in iter_python_files(path):
         try:
             text, _ = read_source(file)
         except ToolkitError:
             continue
-        if "# >>> snippet " in text:
+        if "# >>> snippet " not in text:
+            continue
+        try:
             results += update_file(file, library, names=names)
+        except ToolkitError as exc:
+            if errors is None:
+                raise
+            errors.append(str(exc))
     return results
 
 
@@ -136,7 +197,7 @@ def set_diverged(path: Path, *, name: str | None = None, diverged: bool = True) 
     lines = text.split("\n")
     for block in blocks:
         lines[block.start] = start_marker(
-            block.name, block.version, block.digest, diverged=diverged
+            block.name, block.version, block.digest, diverged=diverged, flags=block.flags
         )
     write_source(path, "\n".join(lines), newline, expect=state)
     return [b.name for b in blocks]
