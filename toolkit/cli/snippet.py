@@ -218,7 +218,7 @@ def status(ctx: click.Context, path: Path, as_json: bool, check: bool) -> None:
         click.echo(f"no stamped snippets under {path}")
     else:
         for c in copies:
-            where = f"{c.path}:{c.block.start + 1}"
+            where = c.where
             newer = ""
             if c.library is not None and c.library.version != c.block.version:
                 newer = f" (library v{c.library.version})"
@@ -272,9 +272,7 @@ def diff(ctx: click.Context, target: str) -> None:
 
     errors: list[str] = []
     for copy in _copies_for(target, errors):
-        click.secho(
-            f"== {copy.block.name} in {copy.path}:{copy.block.start + 1} [{copy.state}]", bold=True
-        )
+        click.secho(f"== {copy.block.name} in {copy.where} [{copy.state}]", bold=True)
         for view in views_for(copy):
             click.secho(f"--- {view.title} ---", fg="cyan")
             click.echo(_colour_diff(view.diff) if view.diff else "(no differences)")

@@ -74,7 +74,7 @@ def views_for(copy: CopyStatus) -> list[DiffView]:
     # library version are shown the same way.
     library = copy.view(copy.library.source) if copy.library is not None else None
     base = copy.view(copy.base) if copy.base is not None else None
-    label = f"{copy.path}:{copy.block.start + 1}"
+    label = copy.where
     views = three_way_views(base, copy.block.code, library, label=label)
     pairs = [(base, copy.block.code), (base, library), (copy.block.code, library)]
     # Say when a textual difference is formatting only (status ignores those).

@@ -51,6 +51,13 @@ class CopyStatus:
     base: str | None
     library: Snippet | None
     origin: dict[str, object] | None = None
+    cell: int | None = None
+
+    @property
+    def where(self) -> str:
+        """``FILE:LINE``, or ``NOTEBOOK[cell N]:LINE`` for a copy in a notebook cell."""
+        cell = f"[cell {self.cell + 1}]" if self.cell is not None else ""
+        return f"{self.path}{cell}:{self.block.start + 1}"
 
     @property
     def modified(self) -> bool:
@@ -80,6 +87,7 @@ class CopyStatus:
         return {
             "path": str(self.path),
             "line": self.block.start + 1,
+            "cell": self.cell + 1 if self.cell is not None else None,
             "name": self.block.name,
             "version": self.block.version,
             "library_version": self.library.version if self.library else None,
@@ -103,22 +111,25 @@ def hoisted_body(text: str) -> str:
 
 def _unknown_to_library(block: Block, snippet: Snippet, origin: dict[str, object] | None) -> str:
     """``ahead``/``foreign`` when the library in use cannot be the source of the copy, else ''."""
-    recorded = origin.get("library") if origin else None
-    if recorded is not None and recorded != provenance(snippet)["library"]:
-        return "foreign"
     if block.version > snippet.version:
         return "ahead"
-    if block.version == snippet.version:
+    recorded = origin.get("library") if origin else None
+    if block.version == snippet.version or (
+        recorded is not None and recorded != provenance(snippet)["library"]
+    ):
         return "foreign"
     return ""
 
 
-def classify(path: Path, block: Block, library: Library, store: ReceiptStore) -> CopyStatus:
+def classify(
+    path: Path, block: Block, library: Library, store: ReceiptStore, *, cell: int | None = None
+) -> CopyStatus:
     """The status of one stamped ``block`` in ``path``; ToolkitError for an invalid stamp."""
     try:
         validate_name(block.name)
     except ToolkitError as exc:
-        raise ToolkitError(f"{path}:{block.start + 1}: bad stamp: {exc}") from None
+        where = f"{path}[cell {cell + 1}]" if cell is not None else str(path)
+        raise ToolkitError(f"{where}:{block.start + 1}: bad stamp: {exc}") from None
     base = store.load(block.name, block.digest)
     origin = store.origin(block.name, block.digest)
     snippet = library.snippets.get(block.name)
@@ -144,11 +155,12 @@ def classify(path: Path, block: Block, library: Library, store: ReceiptStore) ->
         state = "outdated"
     else:
         state = "untouched"
-    return CopyStatus(path, block, state, base, snippet, origin)
+    return CopyStatus(path, block, state, base, snippet, origin, cell)
 
 
 def iter_python_files(path: Path) -> Iterator[Path]:
-    """``path`` itself, or every ``.py`` file below it (skipping venvs, .git, .toolkit)."""
+    """``path`` itself, or every ``.py`` and ``.ipynb`` file below it (skipping venvs, .git,
+    .toolkit and notebook checkpoints)."""
     if path.is_file():
         yield path
         return
@@ -157,8 +169,41 @@ def iter_python_files(path: Path) -> Iterator[Path]:
     for dirpath, dirnames, filenames in os.walk(path):
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
         for filename in sorted(filenames):
-            if filename.endswith(".py"):
+            if filename.endswith((".py", ".ipynb")):
                 yield Path(dirpath) / filename
+
+
+def cell_text(cell: dict[str, object]) -> str:
+    """A notebook cell's source as one string (nbformat allows a list of lines)."""
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+def stamped_texts(file: Path) -> list[tuple[int | None, str]]:
+    """``(cell, text)`` of each part of ``file`` holding a stamp: the file, or notebook cells.
+
+    An unreadable file gives nothing (it cannot hold a copy anyone could run).
+    """
+    if file.suffix != ".ipynb":
+        try:
+            text, _ = read_source(file)
+        except ToolkitError:
+            return []
+        return [(None, text)] if "# >>> snippet " in text else []
+    from toolkit.notebooks.io import read_notebook
+
+    try:
+        nb, _ = read_notebook(file)
+    except ToolkitError:
+        return []
+    cells = nb.get("cells", [])
+    return [
+        (index, cell_text(cell))
+        for index, cell in enumerate(cells if isinstance(cells, list) else [])
+        if isinstance(cell, dict)
+        and cell.get("cell_type") == "code"
+        and "# >>> snippet " in cell_text(cell)
+    ]
 
 
 def scan(path: Path, library: Library, *, errors: list[str] | None = None) -> list[CopyStatus]:
@@ -170,25 +215,21 @@ def scan(path: Path, library: Library, *, errors: list[str] | None = None) -> li
     results: list[CopyStatus] = []
     stores: dict[Path, ReceiptStore] = {}
     for file in iter_python_files(path):
-        try:
-            text, _ = read_source(file)
-        except ToolkitError:
-            continue
-        if "# >>> snippet " not in text:
-            continue
-        store = stores.setdefault(file.parent, ReceiptStore.for_path(file))
-        try:
-            blocks = find_blocks(text, where=str(file))
-        except ToolkitError as exc:
-            if errors is None:
-                raise
-            errors.append(str(exc))
-            continue
-        for block in blocks:
+        for cell, text in stamped_texts(file):
+            store = stores.setdefault(file.parent, ReceiptStore.for_path(file))
+            where = f"{file}[cell {cell + 1}]" if cell is not None else str(file)
             try:
-                results.append(classify(file, block, library, store))
+                blocks = find_blocks(text, where=where)
             except ToolkitError as exc:
                 if errors is None:
                     raise
                 errors.append(str(exc))
+                continue
+            for block in blocks:
+                try:
+                    results.append(classify(file, block, library, store, cell=cell))
+                except ToolkitError as exc:
+                    if errors is None:
+                        raise
+                    errors.append(str(exc))
     return results

@@ -41,7 +41,13 @@ from toolkit.snippets.stamp import (
     start_marker,
     write_source,
 )
-from toolkit.snippets.status import CopyStatus, classify, iter_python_files
+from toolkit.snippets.status import (
+    CopyStatus,
+    cell_text,
+    classify,
+    iter_python_files,
+    stamped_texts,
+)
 
 
 @dataclass(frozen=True)
@@ -122,17 +128,59 @@ def update_file(
     path: Path, library: Library, *, names: set[str] | None = None
 ) -> list[UpdateResult]:
     """Update every (or every named) stamped block in ``path``; write once, atomically."""
+    if path.suffix == ".ipynb":
+        return update_notebook(path, library, names=names)
     state = file_state(path)  # an edit saved while we merge is not overwritten
     text, newline = read_source(path)
+    new_text, results = update_text(text, path, library, names=names)
+    if any(r.action in {"updated", "merged", "conflict"} for r in results):
+        write_source(path, new_text, newline, expect=state)
+    return results
+
+
+def update_notebook(
+    path: Path, library: Library, *, names: set[str] | None = None
+) -> list[UpdateResult]:
+    """Update stamped copies in a notebook's code cells; the rest of the file is kept as is."""
+    from toolkit.notebooks.io import read_notebook, write_notebook
+
+    nb, style = read_notebook(path)
+    results: list[UpdateResult] = []
+    changed = False
+    for index, cell in enumerate(nb.get("cells", [])):
+        text = cell_text(cell) if isinstance(cell, dict) else ""
+        if cell.get("cell_type") != "code" or "# >>> snippet " not in text:
+            continue
+        new_text, cell_results = update_text(text, path, library, names=names, cell=index)
+        results += cell_results
+        if new_text != text:
+            lines = new_text.splitlines(keepends=True)
+            cell["source"] = lines if isinstance(cell.get("source"), list) else new_text
+            changed = True
+    if changed:
+        write_notebook(path, nb, style)
+    return results
+
+
+def update_text(
+    text: str,
+    path: Path,
+    library: Library,
+    *,
+    names: set[str] | None = None,
+    cell: int | None = None,
+) -> tuple[str, list[UpdateResult]]:
+    """``text`` (a module or a notebook cell of ``path``) with its stamped blocks updated."""
     store = ReceiptStore.for_path(path)
+    where = f"{path}[cell {cell + 1}]" if cell is not None else str(path)
     results: list[UpdateResult] = []
     dropped: set[Atom] = set()
     needed: list[Atom] = []
     # Bottom-up so earlier blocks' line numbers stay valid while we replace later ones.
-    for block in reversed(find_blocks(text, where=str(path))):
+    for block in reversed(find_blocks(text, where=where)):
         if names is not None and block.name not in names:
             continue
-        copy = classify(path, block, library, store)
+        copy = classify(path, block, library, store, cell=cell)
         if copy.state in {"untouched", "modified"}:
             results.append(UpdateResult(path, block.name, "current"))
             continue
@@ -152,9 +200,7 @@ def update_file(
         text = add_imports(text, needed, context)
         for atom in sorted(dropped):
             text = remove_unused_import(text, atom, context)
-    if any(r.action in {"updated", "merged", "conflict"} for r in results):
-        write_source(path, text, newline, expect=state)
-    return list(reversed(results))
+    return text, list(reversed(results))
 
 
 def update_path(
@@ -171,11 +217,7 @@ def update_path(
     """
     results: list[UpdateResult] = []
     for file in iter_python_files(path):
-        try:
-            text, _ = read_source(file)
-        except ToolkitError:
-            continue
-        if "# >>> snippet " not in text:
+        if not stamped_texts(file):
             continue
         try:
             results += update_file(file, library, names=names)
