@@ -63,7 +63,9 @@ def project_for(target: Path, *, option: str = "--to") -> Path:
     probe = absolute
     while not probe.exists() and probe != probe.parent:
         probe = probe.parent  # the part that exists decides where the new file really goes
-    if not inside(probe, root):
+    # (Outside any project the root is the target's own missing folder: nothing to escape.)
+    lexically_inside = probe == root or root in probe.parents
+    if lexically_inside and not inside(probe, root):
         raise UsageError(
             f"{option} {target}: resolves to {os.path.realpath(probe)}, outside the project "
             f"{root} (a symbolic link?); copy it from inside the project it belongs to"
