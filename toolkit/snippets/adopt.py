@@ -108,7 +108,7 @@ def adopt(path: Path, library: Library, *, name: str | None = None, min_lines: i
             )
     body = "\n".join(lines[first - 1 : last]) + "\n"
     base = snippet.source if snippet.source.endswith("\n") else snippet.source + "\n"
-    digest = ReceiptStore.for_path(path).save(snippet.name, base)
+    digest = ReceiptStore.for_path(path).save(snippet.name, base, source=snippet)
     stamped = render_block(snippet.name, snippet.version, body, digest=digest)
     new_text = "\n".join([*lines[: first - 1], stamped.removesuffix("\n"), *lines[last:]])
     write_source(path, new_text, newline)
