@@ -164,9 +164,6 @@ def add_snippet_and_make_test(user: UserToolkit, project: Path, *args: str) -> s
     return make(user, project, "test")
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 12 item 20 (snippets): a stamped copy fails ruff format --check"
-)
 def test_snippet_added_as_a_new_file_keeps_make_test_green(
     user_toolkit: UserToolkit, churn
 ) -> None:
@@ -180,9 +177,6 @@ def test_snippet_added_as_a_new_file_keeps_make_test_green(
         restore(user_toolkit, project)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 12 item 19 (snippets): --into leaves imports ruff refuses"
-)
 def test_snippet_added_into_a_module_keeps_make_test_green(
     user_toolkit: UserToolkit, churn
 ) -> None:
@@ -203,10 +197,6 @@ def test_snippet_added_into_a_module_keeps_make_test_green(
         restore(user_toolkit, project)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 12 item 21 (snippets): without the personal library, update downgrades a copy",
-)
 def test_a_promoted_copy_survives_when_the_personal_library_is_not_set(
     user_toolkit: UserToolkit, churn, tmp_path: Path
 ) -> None:
