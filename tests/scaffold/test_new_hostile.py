@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 Runner = Callable[..., subprocess.CompletedProcess[str]]  # the run_toolkit fixture
 
@@ -20,9 +26,9 @@ def test_values_are_text_never_jinja(run_toolkit: Runner, tmp_path: Path, value:
     )
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
-    readme = (tmp_path / "demo" / "README.md").read_text(encoding="utf-8")
-    assert value in readme
-    assert "<class" not in readme
+    pyproject = tomllib.loads((tmp_path / "demo" / "pyproject.toml").read_text(encoding="utf-8"))
+    assert pyproject["project"]["description"] == value  # the text itself, not evaluated
+    assert "<class" not in (tmp_path / "demo" / "README.md").read_text(encoding="utf-8")
 
 
 def test_slug_with_a_slash_is_refused_and_leaves_nothing(

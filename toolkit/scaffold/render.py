@@ -108,10 +108,13 @@ def prompt_for_context(template: TemplateInfo, context: dict[str, str]) -> dict[
         render_variable,
     )
 
+    from toolkit.scaffold.snapshot import template_import_path
+
     full = generate_context(str(template.path / "cookiecutter.json"), extra_context=context or None)
     variables = full["cookiecutter"]
     prompts = variables.pop("__prompts__", {})
-    env = StrictEnvironment(context=full)
+    with template_import_path(template.path):  # the template's local_extensions
+        env = StrictEnvironment(context=full)
     visible = [key for key in variables if not key.startswith("_") and key != REQUIREMENT_KEY]
     answers: dict[str, Any] = {}
     for key, raw in variables.items():

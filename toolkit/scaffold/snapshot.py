@@ -117,7 +117,7 @@ def template_context(
     from cookiecutter.utils import create_env_with_context
 
     defaults = get_user_config().get("default_context") if user_defaults else None
-    with _template_import_path(template_dir):
+    with template_import_path(template_dir):
         context = generate_context(str(template_dir / "cookiecutter.json"), defaults or None)
         raw_variables: dict[str, Any] = context["cookiecutter"]
         unknown = [key for key in answers if key not in raw_variables]
@@ -157,8 +157,13 @@ def public_answers(context: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in context["cookiecutter"].items() if not k.startswith("_")}
 
 
-def render_snapshot(template_dir: Path, context: dict[str, Any]) -> tuple[Snapshot, str]:
+def render_snapshot(
+    template_dir: Path, context: dict[str, Any], *, hooks: bool = True
+) -> tuple[Snapshot, str]:
     """Render ``template_dir`` with ``context`` (from :func:`template_context`), hooks included.
+
+    ``hooks=False`` skips the template's pre/post-generation hooks (every file of the template
+    is then written, whatever the options remove), for tests that check every file.
 
     Returns the files, relative to the project folder the template makes, and that folder's name
     (``{{cookiecutter.project_slug}}`` rendered).
@@ -171,9 +176,12 @@ def render_snapshot(template_dir: Path, context: dict[str, Any]) -> tuple[Snapsh
     with tempfile.TemporaryDirectory(prefix="toolkit-render-") as scratch:
         context["cookiecutter"]["_output_dir"] = scratch
         try:
-            with _template_import_path(template_dir):
+            with template_import_path(template_dir):
                 project = generate_files(
-                    repo_dir=str(template_dir), context=context, output_dir=scratch
+                    repo_dir=str(template_dir),
+                    context=context,
+                    output_dir=scratch,
+                    accept_hooks=hooks,
                 )
         except FailedHookException as exc:
             raise UsageError(f"template {template_dir.name!r} refused the input: {exc}") from None
@@ -185,7 +193,7 @@ def render_snapshot(template_dir: Path, context: dict[str, Any]) -> tuple[Snapsh
 
 
 @contextlib.contextmanager
-def _template_import_path(template_dir: Path) -> Iterator[None]:
+def template_import_path(template_dir: Path) -> Iterator[None]:
     """Let the template's ``local_extensions`` import, and forget them afterwards.
 
     Another version of the same template may define the same module names, so the modules
@@ -193,9 +201,12 @@ def _template_import_path(template_dir: Path) -> Iterator[None]:
     """
     before = set(sys.modules)
     sys.path.append(str(template_dir))
+    # No __pycache__ inside the template (a source checkout, or an installed package's data).
+    write_bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True
     try:
         yield
     finally:
+        sys.dont_write_bytecode = write_bytecode
         with contextlib.suppress(ValueError):
             sys.path.remove(str(template_dir))
         for name in set(sys.modules) - before:

@@ -32,6 +32,7 @@ from toolkit.scaffold.snapshot import (
     render_snapshot,
     set_executable,
     template_context,
+    template_import_path,
 )
 from toolkit.scaffold.source import TemplateSource, checkout_source
 
@@ -107,8 +108,9 @@ def _read_paths(project: Path, paths: set[str]) -> Snapshot:
 def _render(template_dir: Path, context: Mapping[str, Any], text: str) -> str:
     from cookiecutter.utils import create_env_with_context
 
-    env = create_env_with_context(dict(context))
-    return str(env.from_string(text).render(cookiecutter=context["cookiecutter"]))
+    with template_import_path(template_dir):  # the template's local_extensions
+        env = create_env_with_context(dict(context))
+        return str(env.from_string(text).render(cookiecutter=context["cookiecutter"]))
 
 
 def declared_renames(
