@@ -83,20 +83,33 @@ HOSTS = [
 
 
 def _project(tmp: Path, python: str) -> Path:
+    """A generated project whose ruff targets ``python`` (``toolkit new`` itself only accepts
+    an installed Python, so the project is made for this one and its target-version set)."""
+    here = f"{sys.version_info.major}.{sys.version_info.minor}"
     context = {
         "project_name": f"Ruff {python}",
-        "python_version": python,
+        "python_version": here,
         "ml_framework": "none",
         "notebooks": "no",
         "ci": "none",
     }
-    return create_project("ml-project", tmp, no_input=True, context=context)
+    project = create_project("ml-project", tmp, no_input=True, context=context)
+    pyproject = project / "pyproject.toml"
+    old = f'target-version = "py{here.replace(".", "")}"'
+    text = pyproject.read_text()
+    assert old in text
+    pyproject.write_text(text.replace(old, f'target-version = "py{python.replace(".", "")}"'))
+    return project
 
 
 def _ruff(project: Path) -> None:
+    """ruff over the files the snippets went into (the template's own files are its tests')."""
+    package = next(p for p in (project / "src").iterdir() if (p / "__init__.py").exists())
+    files = [str(p) for p in package.glob("*_*.py") if p.name.startswith(("empty_", "host_"))]
+    files.append(str(package / "snips"))
     for args in (["check", "--no-cache"], ["format", "--check", "--no-cache", "--diff"]):
         result = subprocess.run(
-            [str(RUFF), *args, "."], cwd=project, capture_output=True, text=True
+            [str(RUFF), *args, *files], cwd=project, capture_output=True, text=True
         )
         assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
 
