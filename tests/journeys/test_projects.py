@@ -72,9 +72,11 @@ def churn(user_toolkit: UserToolkit, tmp_path_factory: pytest.TempPathFactory):
 
 
 def restore(user: UserToolkit, project: Path) -> None:
-    """Put the project back to its last commit (untracked files under src/ and notebooks/ too)."""
+    """Put the project back to its last commit: untracked files under src/, notebooks/, tests/
+    and .toolkit/ (where `snippet add` keeps its receipts) too."""
     run(["git", "checkout", "-q", "--", "."], cwd=project, env=user.env)
-    run(["git", "clean", "-fdq", "src", "notebooks", "tests"], cwd=project, env=user.env)
+    touched = ["src", "notebooks", "tests", ".toolkit"]
+    run(["git", "clean", "-fdq", *touched], cwd=project, env=user.env)
 
 
 def test_day_one_make_test_passes_with_the_vendored_toolkit(
