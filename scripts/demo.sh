@@ -65,7 +65,7 @@ if refusal=$(git -C demo-project commit -q -m "scratch run" 2>&1); then
 fi
 printf '%s\n' "$refusal" | grep -E 'Failed|ran before' || true
 echo "refused, as it should be (re-run the notebook top to bottom, then commit)"
-git -C demo-project rm -q --cached notebooks/02-scratch.ipynb
+git -C demo-project reset -q -- notebooks/02-scratch.ipynb  # the strip hook restaged it: unstage whatever is there
 rm demo-project/notebooks/02-scratch.ipynb
 
 # Later steps: the data health report (the user's toolkit) and the notebook report (the
