@@ -26,29 +26,31 @@ import contextlib
 import hashlib
 import os
 import pickle
-import zlib
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toolkit.reuse.normalize import normalize
+import numpy as np
+
+from toolkit.reuse.normalize import Lines, normalize_units
 from toolkit.reuse.sources import Discovery, SourceFile, read_units
 
-_CACHE_VERSION = 2
+_CACHE_VERSION = 3
 _PARALLEL_FROM = 400  # files to normalise before a second process pays for its start-up
+_BATCH_BYTES = 1 << 20  # text normalised per call: amortises numpy's per-call cost, bounds memory
 
 # One file's content as stored: per unit (cell, line numbers, shape hashes, exact hashes,
 # whether it holds a snippet stamp), or the reason it was skipped.
 Stored = tuple[list[tuple[int, "array[int]", "array[int]", "array[int]", bool]], str | None]
-STAMP = "# >>> snippet "
+STAMP = b"# >>> snippet "
 
 
 @dataclass(frozen=True)
 class IndexedUnit:
-    """A unit's kept lines: original line numbers, shape hashes (64-bit) and exact hashes."""
+    """A unit's kept lines: original line numbers, shape hashes and exact hashes (64-bit)."""
 
     file: SourceFile
     cell: int
@@ -118,37 +120,56 @@ class Cache:
             atomic_write_bytes(self.path, payload)
 
 
-def shape_hash(shape: str) -> int:
-    """A stable 64-bit hash of a line's shape (Python's ``hash`` changes between processes)."""
-    data = shape.encode()
-    return (zlib.crc32(data) << 32) | zlib.adler32(data)
-
-
 def content_digest(data: bytes) -> bytes:
     """The cache key of a file's bytes."""
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
-def normalise_file(source: SourceFile, data: bytes) -> Stored:
-    """The stored form of one file's bytes: its units' normalised lines, or why it is skipped."""
-    units, reason = read_units(source, data)
-    stored = []
-    for unit in units:
-        lines = normalize(unit.text)
-        stored.append(
-            (
-                unit.cell,
-                array("I", [ln.number for ln in lines]),
-                array("Q", [shape_hash(ln.shape) for ln in lines]),
-                array("I", [ln.exact for ln in lines]),
-                STAMP in unit.text,
+def _as_array(typecode: str, values: np.ndarray) -> array[int]:
+    out = array(typecode)
+    out.frombytes(values.astype(np.dtype(typecode)).tobytes())
+    return out
+
+
+def normalise_files(jobs: Sequence[tuple[SourceFile, bytes]]) -> list[Stored]:
+    """The stored form of each file's bytes: its units' kept lines, or why it is skipped.
+
+    The units of many files go through ``normalize_units`` together (a few MB at a time), so
+    its fixed cost per call is paid per batch, not per file.
+    """
+    read = [read_units(source, data) for source, data in jobs]
+    texts = [[u.text.encode() for u in units] for units, _ in read]
+    lines: list[Lines] = []
+    batch: list[bytes] = []
+    for unit_texts in texts:
+        batch += unit_texts
+        if sum(map(len, batch)) >= _BATCH_BYTES:
+            lines += normalize_units(batch)
+            batch = []
+    lines += normalize_units(batch) if batch else []
+    out: list[Stored] = []
+    position = 0
+    for (units, reason), unit_texts in zip(read, texts, strict=True):
+        stored = []
+        for unit, text in zip(units, unit_texts, strict=True):
+            numbers, shapes, exacts = lines[position]
+            position += 1
+            stored.append(
+                (
+                    unit.cell,
+                    _as_array("I", numbers),
+                    _as_array("Q", shapes),
+                    _as_array("Q", exacts),
+                    STAMP in text,
+                )
             )
-        )
-    return stored, reason
+        out.append((stored, reason))
+    return out
 
 
-def _store_many(jobs: list[tuple[SourceFile, bytes]]) -> list[Stored]:
-    return [normalise_file(source, data) for source, data in jobs]
+def normalise_file(source: SourceFile, data: bytes) -> Stored:
+    """The stored form of one file's bytes (see ``normalise_files``)."""
+    return normalise_files([(source, data)])[0]
 
 
 def _chunks(
@@ -233,14 +254,14 @@ def _normalise(
     workers = min(2, os.cpu_count() or 1)
     if len(jobs) < _PARALLEL_FROM or workers < 2:
         out = []
-        for job in jobs:
-            out.append(normalise_file(*job))
+        for chunk in _chunks(jobs, 1):
+            out += normalise_files(chunk)
             if progress:
-                progress(1)
+                progress(len(chunk))
         return out
     results: list[Stored] = []
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        for chunk_result in pool.map(_store_many, _chunks(jobs, workers)):
+        for chunk_result in pool.map(normalise_files, _chunks(jobs, workers)):
             results += chunk_result
             if progress:
                 progress(len(chunk_result))
