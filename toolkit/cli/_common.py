@@ -15,14 +15,18 @@ from typing import Any
 import click
 
 
-def dumps_json(payload: Any) -> str:
-    """Serialise ``payload`` for ``--json`` output (UTF-8 kept readable, paths as strings)."""
-    return json.dumps(payload, indent=2, ensure_ascii=False, default=str)
+def dumps_json(payload: Any, *, compact: bool = False) -> str:
+    """Serialise ``payload`` for ``--json`` output (UTF-8 kept readable, paths as strings).
+
+    ``compact`` drops the indentation, which lets ``json`` use its C encoder: for payloads of
+    megabytes (thousands of clone classes) it is about 5x faster.
+    """
+    return json.dumps(payload, indent=None if compact else 2, ensure_ascii=False, default=str)
 
 
-def echo_json(payload: Any) -> None:
+def echo_json(payload: Any, *, compact: bool = False) -> None:
     """Print ``payload`` as JSON on stdout."""
-    click.echo(dumps_json(payload))
+    click.echo(dumps_json(payload, compact=compact))
 
 
 def is_interactive(quiet: bool = False) -> bool:

@@ -111,7 +111,7 @@ def scan(
         payload = report_json(report)
         if history:
             payload["history"] = [p.__dict__ for p in points]
-        echo_json(payload)
+        echo_json(payload, compact=True)  # thousands of classes: indented, it is slow and huge
     else:
         print_summary(report, top=top)
         for p in points:

@@ -1,7 +1,7 @@
 """Index files into comparable lines, with a cache so a rescan reads only what changed.
 
-The cache has two levels. A file whose size and modification time are as last seen is not read
-at all; otherwise its bytes are read and hashed (BLAKE2b), and a known hash reuses the stored
+The cache has two levels. A file whose size, modification time and inode are as last seen is not
+read at all; otherwise its bytes are read and hashed (BLAKE2b), and a known hash reuses the stored
 lines (a file touched but not changed, or the same file in another project or an older commit).
 Only new content is normalised, in two processes when there is enough of it. The cache is one
 pickle of compact integer arrays under ``$XDG_CACHE_HOME/compound-toolkit/`` and is written
@@ -16,8 +16,9 @@ Example:
     >>> index = build_index(discover([root]), cache)
     >>> [(u.file.relpath, list(u.numbers)) for u in index.units], index.normalised
     ([('a.py', [1, 2])], 1)
-    >>> build_index(discover([root]), cache).normalised  # unchanged: nothing read again
-    0
+    >>> again = build_index(discover([root]), cache)  # unchanged: nothing normalised again
+    >>> again.normalised, again.digests == index.digests
+    (0, True)
 """
 
 from __future__ import annotations
@@ -26,19 +27,24 @@ import contextlib
 import hashlib
 import os
 import pickle
+import time
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
+from toolkit.reuse.sources import Discovery, Signature, SourceFile, file_signature, read_units
 
-from toolkit.reuse.normalize import Lines, normalize_units
-from toolkit.reuse.sources import Discovery, SourceFile, read_units
+if TYPE_CHECKING:
+    import numpy as np
 
-_CACHE_VERSION = 3
+    from toolkit.reuse.normalize import Lines
+
+_CACHE_VERSION = 4
+_RACY_NS = 2_000_000_000  # a file modified this recently may change again within its mtime tick
 _PARALLEL_FROM = 400  # files to normalise before a second process pays for its start-up
 _BATCH_BYTES = 1 << 20  # text normalised per call: amortises numpy's per-call cost, bounds memory
 
@@ -66,6 +72,7 @@ class Index:
 
     units: list[IndexedUnit] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)
+    digests: list[tuple[str, str, bytes]] = field(default_factory=list)  # path, project, digest
     files: int = 0
     lines: int = 0
     read: int = 0
@@ -79,13 +86,15 @@ def default_cache_path() -> Path:
 
 
 class Cache:
-    """Stat key → content hash, and content hash → stored lines; loaded lazily, saved atomically."""
+    """File signature → content hash, and content hash → stored lines; saved atomically, and
+    only when a scan learned something new."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self.by_stat: dict[str, tuple[int, int, bytes]] = {}
+        self.by_stat: dict[str, tuple[Signature, bytes]] = {}
         self.by_hash: dict[bytes, Stored] = {}
         self.used: set[bytes] = set()
+        self.dirty = False
         if path is not None:
             with contextlib.suppress(
                 OSError,
@@ -102,14 +111,14 @@ class Cache:
 
     def save(self) -> None:
         """Keep what this scan used plus older entries up to a bound; never fail the scan."""
-        if self.path is None:
+        if self.path is None or not self.dirty:
             return
         keep = {h: v for h, v in self.by_hash.items() if h in self.used}
         for h, v in self.by_hash.items():
             if len(keep) >= max(50_000, 2 * len(self.used)):
                 break
             keep.setdefault(h, v)
-        stats = {k: v for k, v in self.by_stat.items() if v[2] in keep}
+        stats = {k: v for k, v in self.by_stat.items() if v[1] in keep}
         payload = pickle.dumps(
             {"version": _CACHE_VERSION, "by_stat": stats, "by_hash": keep}, protocol=5
         )
@@ -118,6 +127,7 @@ class Cache:
 
             self.path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_bytes(self.path, payload)
+            self.dirty = False
 
 
 def content_digest(data: bytes) -> bytes:
@@ -126,6 +136,8 @@ def content_digest(data: bytes) -> bytes:
 
 
 def _as_array(typecode: str, values: np.ndarray) -> array[int]:
+    import numpy as np
+
     out = array(typecode)
     out.frombytes(values.astype(np.dtype(typecode)).tobytes())
     return out
@@ -137,9 +149,11 @@ def normalise_files(jobs: Sequence[tuple[SourceFile, bytes]]) -> list[Stored]:
     The units of many files go through ``normalize_units`` together (a few MB at a time), so
     its fixed cost per call is paid per batch, not per file.
     """
+    from toolkit.reuse.normalize import normalize_units
+
     read = [read_units(source, data) for source, data in jobs]
     texts = [[u.text.encode() for u in units] for units, _ in read]
-    lines: list[Lines] = []
+    lines: list[Lines] = []  # numpy (imported here: an unchanged rescan never needs it)
     batch: list[bytes] = []
     for unit_texts in texts:
         batch += unit_texts
@@ -183,15 +197,24 @@ def _chunks(
 def build_index(
     found: Discovery, cache: Cache, *, progress: Callable[[int], None] | None = None
 ) -> Index:
-    """Read, normalise (or reuse) every discovered file; ``progress(n)`` after each n files."""
+    """Read, normalise (or reuse) every discovered file; ``progress(n)`` after each n files.
+
+    A file whose signature (size, modification time, inode) is as last seen is not opened: its
+    content hash comes from the cache. One modified within the last two seconds is read again
+    next time too, because a same-size edit in the same clock tick would leave its signature
+    unchanged (git's "racy" rule).
+    """
     index = Index(skipped=Counter(found.skipped))
-    pending: list[tuple[SourceFile, bytes, bytes, str]] = []
-    stored: dict[Path, Stored] = {}
+    pending: list[tuple[SourceFile, bytes, bytes]] = []
+    stored: dict[Path, tuple[Stored, bytes]] = {}
+    racy_after = time.time_ns() - _RACY_NS
     for source in found.files:
-        key, digest = _known(source, cache)
-        if digest is not None:
-            stored[source.path] = cache.by_hash[digest]
-            cache.used.add(digest)
+        key = str(source.path)
+        signature = source.signature or file_signature(source.path)
+        seen = cache.by_stat.get(key)
+        if seen is not None and seen[0] == signature and seen[1] in cache.by_hash:
+            stored[source.path] = (cache.by_hash[seen[1]], seen[1])
+            cache.used.add(seen[1])
             if progress:
                 progress(1)
             continue
@@ -202,55 +225,45 @@ def build_index(
             continue
         index.read += 1
         digest = content_digest(data)
-        if key:
-            cache.by_stat[key] = (*_stat_of(source.path), digest)
+        if signature is not None and signature[1] < racy_after:
+            cache.by_stat[key] = (signature, digest)
+            cache.dirty = True
         cache.used.add(digest)
         if digest in cache.by_hash:
-            stored[source.path] = cache.by_hash[digest]
+            stored[source.path] = (cache.by_hash[digest], digest)
             if progress:
                 progress(1)
         else:
-            pending.append((source, data, digest, key))
-    for (source, _, digest, _), result in zip(pending, _normalise(pending, progress), strict=True):
+            pending.append((source, data, digest))
+    for (source, _, digest), result in zip(pending, _normalise(pending, progress), strict=True):
         cache.by_hash[digest] = result
-        stored[source.path] = result
+        cache.dirty = True
+        stored[source.path] = (result, digest)
     index.normalised = len(pending)
     for source in found.files:
         if source.path not in stored:
             continue
-        units, reason = stored[source.path]
+        (units, reason), digest = stored[source.path]
         if reason:
             index.skipped[reason] += 1
             continue
         index.files += 1
+        index.digests.append((key_of(source), source.project, digest))
         for cell, numbers, shapes, exacts, stamped in units:
             index.lines += len(numbers)
             index.units.append(IndexedUnit(source, cell, numbers, shapes, exacts, stamped))
     return index
 
 
-def _stat_of(path: Path) -> tuple[int, int]:
-    st = path.stat()
-    return st.st_size, st.st_mtime_ns
-
-
-def _known(source: SourceFile, cache: Cache) -> tuple[str, bytes | None]:
-    """The stat key of ``source`` and, if it is unchanged since last seen, its content hash."""
-    key = str(source.path)
-    try:
-        now = _stat_of(source.path)
-    except OSError:
-        return "", None
-    seen = cache.by_stat.get(key)
-    if seen is not None and seen[:2] == now and seen[2] in cache.by_hash:
-        return key, seen[2]
-    return key, None
+def key_of(source: SourceFile) -> str:
+    """The cache's name for a file: its absolute path."""
+    return str(source.path)
 
 
 def _normalise(
-    pending: list[tuple[SourceFile, bytes, bytes, str]], progress: Callable[[int], None] | None
+    pending: list[tuple[SourceFile, bytes, bytes]], progress: Callable[[int], None] | None
 ) -> list[Stored]:
-    jobs = [(source, data) for source, data, _, _ in pending]
+    jobs = [(source, data) for source, data, _ in pending]
     workers = min(2, os.cpu_count() or 1)
     if len(jobs) < _PARALLEL_FROM or workers < 2:
         out = []

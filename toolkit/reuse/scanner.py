@@ -49,6 +49,8 @@ from toolkit.reuse.provenance import (
 from toolkit.reuse.sources import Discovery, discover
 from toolkit.snippets.library import Library
 
+_STORE_VERSION = 1
+
 
 @dataclass
 class Figures:
@@ -157,7 +159,8 @@ def scan(
     lib_index = build_index(Discovery(files=lib_files), cache)
     cache.save()
     units = [*index.units, *lib_index.units]
-    classes = [c for c in _clones(units, min_lines, cache_path) if _user_code(c)]
+    key = search_key([index, lib_index], min_lines)
+    classes = [c for c in _clones(units, key, min_lines, cache_path) if _user_code(c)]
     prov = find_stamped(index.units, library)
     prov.library_units = {(u.file.path, u.cell): lib_names[u.file.path] for u in lib_index.units}
     projects = _figures(index, classes, prov)
@@ -173,42 +176,51 @@ def scan(
     )
 
 
-def _units_key(units: Sequence[IndexedUnit], min_lines: int) -> str:
+_KEPT_SEARCHES = 4  # remembered clone searches (scanning a few different trees in turn)
+
+
+def search_key(indexes: Sequence[Index], min_lines: int) -> str:
+    """What a clone search depends on: the files in order (path, project, content digest) and
+    the options. Units follow from the content, so equal keys mean equal searches."""
     digest = hashlib.blake2b(f"{ALGORITHM}:{min_lines}".encode(), digest_size=16)
-    for unit in units:
-        digest.update(f"\0{unit.file.path}\0{unit.cell}\0{unit.file.project}".encode())
-        for column in (unit.numbers, unit.shapes, unit.exacts):
-            digest.update(column.tobytes())
+    for index in indexes:
+        for path, project, content in index.digests:
+            digest.update(f"\0{path}\0{project}\0".encode())
+            digest.update(content)
     return digest.hexdigest()
 
 
 def _clones(
-    units: Sequence[IndexedUnit], min_lines: int, cache_path: Path | None
+    units: Sequence[IndexedUnit], key: str, min_lines: int, cache_path: Path | None
 ) -> list[CloneClass]:
-    """``find_clones``, remembered for the same units: an unchanged rescan reads, hashes and
-    answers, without searching again (the search is most of a scan's time)."""
+    """``find_clones``, remembered by ``search_key``: an unchanged rescan answers from the store
+    without searching again (the search is most of what a scan of known files costs)."""
     if cache_path is None:
         return find_clones(units, min_lines=min_lines)
-    key = _units_key(units, min_lines)
     store = cache_path.with_name("reuse-clones.pickle")
+    saved: dict[str, list[tuple[str, float, list[tuple[int, int, int]]]]] = {}
     with contextlib.suppress(OSError, pickle.UnpicklingError, ValueError, EOFError, TypeError):
-        saved = pickle.loads(store.read_bytes())
-        if isinstance(saved, dict) and saved.get("key") == key:
-            return [
-                CloneClass(kind, similarity, tuple(Member(units[u], s, e) for u, s, e in members))
-                for kind, similarity, members in saved["classes"]
-            ]
+        loaded = pickle.loads(store.read_bytes())
+        if isinstance(loaded, dict) and loaded.get("version") == _STORE_VERSION:
+            saved = loaded["searches"]
+    if key in saved:
+        return [
+            CloneClass(kind, similarity, tuple(Member(units[u], s, e) for u, s, e in members))
+            for kind, similarity, members in saved[key]
+        ]
     classes = find_clones(units, min_lines=min_lines)
     position = {id(unit): n for n, unit in enumerate(units)}
-    encoded = [
+    saved[key] = [
         (c.kind, c.similarity, [(position[id(m.unit)], m.start, m.end) for m in c.members])
         for c in classes
     ]
+    kept = dict(list(saved.items())[-_KEPT_SEARCHES:])
     with contextlib.suppress(OSError):
         from toolkit._io import atomic_write_bytes
 
         store.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(store, pickle.dumps({"key": key, "classes": encoded}, protocol=5))
+        payload = {"version": _STORE_VERSION, "searches": kept}
+        atomic_write_bytes(store, pickle.dumps(payload, protocol=5))
     return classes
 
 

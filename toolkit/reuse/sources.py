@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 from collections import Counter
 from dataclasses import dataclass, field
@@ -55,6 +56,7 @@ _SKIP_DIRS = frozenset(
 )
 _PROJECT_MARKERS = (".git", "pyproject.toml", "setup.py", "setup.cfg")
 SUFFIXES = (".py", ".ipynb")
+Signature = tuple[int, int, int]  # size, modification time (ns), inode: "unchanged" without reading
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ class SourceFile:
     path: Path
     root: Path
     project: str
+    signature: Signature | None = field(default=None, compare=False)
 
     @property
     def relpath(self) -> str:
@@ -167,11 +170,12 @@ def discover(paths: list[Path]) -> Discovery:
             if not path.name.endswith(SUFFIXES) or path in seen:
                 continue
             seen.add(path)
-            reason = _unreadable_reason(path)
+            reason, signature = _checked(path)
             if reason:
                 found.skipped[reason] += 1
                 continue
-            found.files.append(SourceFile(path, root, _project_of(path, root, projects)))
+            project = _project_of(path, root, projects)
+            found.files.append(SourceFile(path, root, project, signature))
     return found
 
 
@@ -180,18 +184,28 @@ def _in_skipped_dir(path: Path, root: Path) -> bool:
     return any(p in _SKIP_DIRS for p in parts)
 
 
-def _unreadable_reason(path: Path) -> str | None:
+def file_signature(path: Path) -> Signature | None:
+    """``(size, mtime_ns, inode)`` of a file, or None when it cannot be stat'ed."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+def _checked(path: Path) -> tuple[str | None, Signature | None]:
+    """Why ``path`` is skipped (or None), and its signature, from one ``lstat``."""
     try:
         st = path.lstat()
     except OSError:
-        return "unreadable"
-    if os.path.islink(path):
-        return "symlink"
-    if not os.path.isfile(path):
-        return "not a regular file"
+        return "unreadable", None
+    if stat.S_ISLNK(st.st_mode):
+        return "symlink", None
+    if not stat.S_ISREG(st.st_mode):
+        return "not a regular file", None
     if st.st_size > MAX_BYTES:
-        return f"over {MAX_BYTES // (1024 * 1024)} MiB"
-    return None
+        return f"over {MAX_BYTES // (1024 * 1024)} MiB", None
+    return None, (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
 def read_units(source: SourceFile, data: bytes) -> tuple[list[Unit], str | None]:
