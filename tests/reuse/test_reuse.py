@@ -178,6 +178,8 @@ def test_library_links_stamped_and_unstamped_copies(tmp_path: Path) -> None:
     assert report.projects["churn"].copies == {"untouched": 1}
     assert report.projects["churn"].library_lines == 8
     assert report.projects["fraud"].repeated_lines == 0  # it is the library's code already
+    fraud_copy = next(m for m in cls.members if m.unit.file.project == "fraud")
+    assert report.projects["fraud"].matched_lines == fraud_copy.lines  # a copy, no provenance
     assert sorted(m.unit.file.project for m in cls.members) == [
         "(snippet library)",
         "churn",

@@ -2,9 +2,10 @@
 
 For each month, the last commit of that month (first-parent history) is read straight from git
 (``git ls-tree`` + one ``git cat-file --batch`` process; nothing is checked out), and scanned
-like the working tree. The index cache is keyed by content, so a file that did not change
-between months is normalised once for the whole history. Stamp *states* need each commit's
-receipts and are not replayed: the curve counts library lines and repeated lines.
+like the working tree, with the same rule for what is reuse (``scanner.project_figures``). The
+index cache is keyed by content, so a file that did not change between months is normalised
+once for the whole history. Stamp *states* need each commit's receipts and are not replayed:
+the curve counts lines matching a library snippet and repeated lines.
 
 Example:
     >>> month_ends([("a", "2026-01-03"), ("b", "2026-01-20"), ("c", "2026-03-01")])
@@ -21,8 +22,9 @@ from typing import Any
 
 from toolkit.errors import UsageError
 from toolkit.reuse.clones import find_clones
-from toolkit.reuse.index import Cache, IndexedUnit, content_digest, normalise_file
-from toolkit.reuse.provenance import LIBRARY_PROJECT
+from toolkit.reuse.index import Cache, IndexedUnit, content_digest, normalise_files
+from toolkit.reuse.provenance import Provenance
+from toolkit.reuse.scanner import Figures, project_figures
 from toolkit.reuse.sources import SUFFIXES, SourceFile
 
 
@@ -92,33 +94,32 @@ def history(
     """Figures for the last ``months`` month ends of ``repo``'s first-parent history."""
     log = _git(repo, "log", "--first-parent", "--reverse", "--format=%H %cI")
     commits = [tuple(line.split(" ", 1)) for line in log.splitlines() if " " in line]
+    held = Provenance(library_units={(u.file.path, u.cell): "library" for u in library_units})
     points = []
     for month, commit in month_ends(commits)[-months:]:  # type: ignore[arg-type]
-        units: list[IndexedUnit] = []
-        for relpath, data in _blobs(repo, commit):
-            source = SourceFile(repo / relpath, repo, repo.name)
-            digest = content_digest(data)
-            stored = cache.by_hash.get(digest)
-            if stored is None:
-                stored = cache.by_hash[digest] = normalise_file(source, data)
-            cache.used.add(digest)
-            for cell, numbers, shapes, exacts, stamped in stored[0]:
-                units.append(IndexedUnit(source, cell, numbers, shapes, exacts, stamped))
+        units = _commit_units(repo, commit, cache)
         classes = find_clones([*units, *library_units], min_lines=min_lines)
-        library = repeated = 0
-        for cls in classes:
-            in_library = any(m.unit.file.project == LIBRARY_PROJECT for m in cls.members)
-            for m in cls.members:
-                if m.unit.file.project == LIBRARY_PROJECT:
-                    continue
-                if in_library:
-                    library += m.lines
-                else:
-                    repeated += m.lines
+        fig = project_figures(units, classes, held).get(repo.name, Figures())
         points.append(
-            MonthFigures(month, commit[:10], sum(len(u.numbers) for u in units), library, repeated)
+            MonthFigures(month, commit[:10], fig.lines, fig.matched_lines, fig.repeated_lines)
         )
     return points
+
+
+def _commit_units(repo: Path, commit: str, cache: Cache) -> list[IndexedUnit]:
+    """The units of one commit's files, normalised once per content for the whole history."""
+    blobs = [(SourceFile(repo / rel, repo, repo.name), data) for rel, data in _blobs(repo, commit)]
+    digests = [content_digest(data) for _, data in blobs]
+    new = {d: job for d, job in zip(digests, blobs, strict=True) if d not in cache.by_hash}
+    for digest, stored in zip(new, normalise_files(list(new.values())), strict=True):
+        cache.by_hash[digest] = stored
+        cache.dirty = True
+    units: list[IndexedUnit] = []
+    for (source, _), digest in zip(blobs, digests, strict=True):
+        cache.used.add(digest)
+        for cell, numbers, shapes, exacts, stamped in cache.by_hash[digest][0]:
+            units.append(IndexedUnit(source, cell, numbers, shapes, exacts, stamped))
+    return units
 
 
 def plot_history(points: Sequence[MonthFigures], *, ax: Any = None) -> Any:

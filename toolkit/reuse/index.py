@@ -181,11 +181,6 @@ def normalise_files(jobs: Sequence[tuple[SourceFile, bytes]]) -> list[Stored]:
     return out
 
 
-def normalise_file(source: SourceFile, data: bytes) -> Stored:
-    """The stored form of one file's bytes (see ``normalise_files``)."""
-    return normalise_files([(source, data)])[0]
-
-
 def _chunks(
     items: list[tuple[SourceFile, bytes]], n: int
 ) -> Iterable[list[tuple[SourceFile, bytes]]]:

@@ -25,7 +25,7 @@ from pathlib import Path
 from toolkit.errors import ToolkitError
 from toolkit.reuse.clones import CloneClass, Member
 from toolkit.reuse.index import IndexedUnit
-from toolkit.reuse.sources import SourceFile, read_units
+from toolkit.reuse.sources import SourceFile, UnitTexts
 from toolkit.snippets.library import Library
 from toolkit.snippets.receipts import ReceiptStore
 from toolkit.snippets.stamp import find_blocks
@@ -89,18 +89,12 @@ def find_stamped(units: Sequence[IndexedUnit], library: Library) -> Provenance:
     """
     found = Provenance()
     stores: dict[Path, ReceiptStore] = {}
-    texts: dict[Path, dict[int, str]] = {}
+    texts = UnitTexts()
     for unit in units:
         if not unit.stamped:
             continue
         path = unit.file.path
-        if path not in texts:
-            try:
-                read, _ = read_units(unit.file, path.read_bytes())
-            except OSError:
-                read = []
-            texts[path] = {u.cell: u.text for u in read}
-        text = texts[path].get(unit.cell, "")
+        text = texts.text(unit.file, unit.cell)
         where = unit.file.relpath + (f" cell {unit.cell}" if unit.cell >= 0 else "")
         try:
             blocks = find_blocks(text, where=where)

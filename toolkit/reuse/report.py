@@ -16,7 +16,7 @@ from typing import Any
 from toolkit.reuse.clones import CloneClass, Member
 from toolkit.reuse.provenance import Provenance
 from toolkit.reuse.scanner import Figures, ScanReport
-from toolkit.reuse.sources import read_units
+from toolkit.reuse.sources import UnitTexts
 
 HTML_CLASSES = 200  # the page stays readable; --json has every class
 _CONTEXT_CAP = 60  # lines of code shown per copy
@@ -99,28 +99,14 @@ def _figure_rows(report: ScanReport) -> list[dict[str, Any]]:
     return rows
 
 
-class _Texts:
-    """Unit texts, read once per file, for showing copies."""
-
-    def __init__(self) -> None:
-        self.cache: dict[tuple[Path, int], list[str]] = {}
-
-    def lines(self, member: Member) -> list[str]:
-        key = (member.unit.file.path, member.unit.cell)
-        if key not in self.cache:
-            try:
-                units, _ = read_units(member.unit.file, member.unit.file.path.read_bytes())
-            except OSError:
-                units = []
-            for u in units:
-                self.cache[(u.file.path, u.cell)] = u.text.split("\n")
-        text = self.cache.get(key, [])
-        return text[member.first_line - 1 : member.last_line][:_CONTEXT_CAP]
+def _copy_lines(member: Member, texts: UnitTexts) -> list[str]:
+    lines = texts.lines(member.unit.file, member.unit.cell)
+    return lines[member.first_line - 1 : member.last_line][:_CONTEXT_CAP]
 
 
-def _shown(cls: CloneClass, prov: Provenance, texts: _Texts) -> list[dict[str, Any]]:
+def _shown(cls: CloneClass, prov: Provenance, texts: UnitTexts) -> list[dict[str, Any]]:
     pair = cls.members[:2]
-    a, b = (texts.lines(m) for m in pair)
+    a, b = (_copy_lines(m, texts) for m in pair)
     same_a: set[int] = set()
     same_b: set[int] = set()
     matcher = difflib.SequenceMatcher(None, [x.strip() for x in a], [x.strip() for x in b])
@@ -147,7 +133,7 @@ def to_html(report: ScanReport, roots: Sequence[Path], history_png: str | None =
     """The self-contained HTML report (classes side by side, changed lines highlighted)."""
     from toolkit._html import render
 
-    texts = _Texts()
+    texts = UnitTexts()
     classes = []
     for cls, advice in list(zip(report.classes, report.advice, strict=True))[:HTML_CLASSES]:
         classes.append(

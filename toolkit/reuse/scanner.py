@@ -4,6 +4,8 @@ The figures, per project and overall:
 
 - *library lines*: lines of code inside stamped snippet copies (reuse that already pays back);
 - *copies by state*: the stamped copies, untouched / modified / outdated …;
+- *matched lines*: lines in clone classes that hold a library snippet or a stamped copy
+  (copies of library code, with or without provenance);
 - *repeated lines*: lines in clone classes that no library snippet holds (every copy counted):
   the work still done twice;
 - *could save*: the lines one shared definition per class would save (all copies but one);
@@ -60,6 +62,7 @@ class Figures:
     lines: int = 0
     library_lines: int = 0
     copies: Counter[str] = field(default_factory=Counter)
+    matched_lines: int = 0
     repeated_lines: int = 0
     could_save: int = 0
 
@@ -77,6 +80,7 @@ class Figures:
             "lines": self.lines,
             "library_lines": self.library_lines,
             "copies": dict(sorted(self.copies.items())),
+            "matched_lines": self.matched_lines,
             "repeated_lines": self.repeated_lines,
             "could_save": self.could_save,
             "reuse_share": None if share is None else round(share, 3),
@@ -101,10 +105,19 @@ def _kept_lines_between(unit: IndexedUnit, first: int, last: int) -> int:
     return bisect.bisect_right(numbers, last) - bisect.bisect_left(numbers, first)
 
 
-def _figures(index: Index, classes: Sequence[CloneClass], prov: Provenance) -> dict[str, Figures]:
+def project_figures(
+    units: Sequence[IndexedUnit], classes: Sequence[CloneClass], prov: Provenance
+) -> dict[str, Figures]:
+    """The figures of each project (see the module docstring) — the one place that decides
+    which lines are reuse and which are repeated work; ``history`` counts its months with it.
+
+    A class is reuse when a copy of it is a library snippet or a stamped copy: its other copies
+    are *matched* lines (copies of library code, with or without provenance). Every copy of any
+    other class is *repeated*, and all copies but the longest *could be saved*.
+    """
     projects: dict[str, Figures] = {}
     seen_files: dict[str, set[Path]] = {}
-    for unit in index.units:
+    for unit in units:
         project = unit.file.project
         fig = projects.setdefault(project, Figures())
         seen_files.setdefault(project, set()).add(unit.file.path)
@@ -115,7 +128,11 @@ def _figures(index: Index, classes: Sequence[CloneClass], prov: Provenance) -> d
     for project, files in seen_files.items():
         projects[project].files = len(files)
     for cls in classes:
-        if any(prov.snippet_of(m) or prov.copies_in(m) for m in cls.members):
+        held = [bool(prov.snippet_of(m)) for m in cls.members]
+        if any(held) or any(prov.copies_in(m) for m in cls.members):
+            for member, in_library in zip(cls.members, held, strict=True):
+                if not in_library:
+                    projects[member.unit.file.project].matched_lines += member.lines
             continue
         for member in cls.members:
             projects[member.unit.file.project].repeated_lines += member.lines
@@ -133,6 +150,7 @@ def _overall(projects: dict[str, Figures]) -> Figures:
         total.lines += fig.lines
         total.library_lines += fig.library_lines
         total.copies.update(fig.copies)
+        total.matched_lines += fig.matched_lines
         total.repeated_lines += fig.repeated_lines
         total.could_save += fig.could_save
     return total
@@ -163,7 +181,7 @@ def scan(
     classes = [c for c in _clones(units, key, min_lines, cache_path) if _user_code(c)]
     prov = find_stamped(index.units, library)
     prov.library_units = {(u.file.path, u.cell): lib_names[u.file.path] for u in lib_index.units}
-    projects = _figures(index, classes, prov)
+    projects = project_figures(index.units, classes, prov)
     projects.pop(LIBRARY_PROJECT, None)
     return ScanReport(
         index=index,

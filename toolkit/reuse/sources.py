@@ -239,3 +239,38 @@ def _notebook_units(source: SourceFile, text: str) -> tuple[list[Unit], str | No
         if isinstance(src, str) and src.strip():
             units.append(Unit(source, index, src.replace("\r\n", "\n")))
     return units, None
+
+
+class UnitTexts:
+    """Unit texts read back from disk on demand, each file once: for the few units a scan must
+    show or re-parse (stamped copies, the copies in a report), never for the whole index.
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> root = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (root / "a.py").write_text("x = 1\\ny = 2\\n")
+        >>> texts = UnitTexts()
+        >>> texts.lines(SourceFile(root / "a.py", root, "p"), -1)
+        ['x = 1', 'y = 2', '']
+    """
+
+    def __init__(self) -> None:
+        self._texts: dict[Path, dict[int, str]] = {}
+        self._lines: dict[tuple[Path, int], list[str]] = {}
+
+    def text(self, file: SourceFile, cell: int) -> str:
+        """The text of ``file``'s unit ``cell`` (-1 for a ``.py`` file); "" when it is gone."""
+        if file.path not in self._texts:
+            try:
+                units, _ = read_units(file, file.path.read_bytes())
+            except OSError:
+                units = []
+            self._texts[file.path] = {u.cell: u.text for u in units}
+        return self._texts[file.path].get(cell, "")
+
+    def lines(self, file: SourceFile, cell: int) -> list[str]:
+        """The unit's text split into lines (line ``n`` is ``lines[n - 1]``)."""
+        key = (file.path, cell)
+        if key not in self._lines:
+            self._lines[key] = self.text(file, cell).split("\n")
+        return self._lines[key]
