@@ -452,3 +452,23 @@ def test_adopt_journey_scan_adopt_status_rescan(tmp_path: Path) -> None:
     assert again["overall"]["copies"] == {"modified": 2}
     refused = toolkit("snippet", "adopt", str(features), "--name", "features/calendar")
     assert refused.returncode == 1 and "already stamped" in refused.stderr
+
+
+def test_two_processes_give_the_same_index(
+    tmp_path: Path, workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parallel path (many new files, an idle core) stores exactly what one process does."""
+    import toolkit.reuse.index as index_module
+
+    single = build_index(discover([workspace]), Cache(None))
+    monkeypatch.setattr(index_module, "_workers", lambda jobs: 2)
+    both = build_index(discover([workspace]), Cache(None))
+    assert both.normalised == single.normalised == 6
+
+    def columns(index: object) -> list[tuple[object, ...]]:
+        return [
+            (u.file.path, u.cell, u.numbers, u.shapes, u.exacts, u.stamped)
+            for u in index.units  # type: ignore[attr-defined]
+        ]
+
+    assert columns(both) == columns(single)
