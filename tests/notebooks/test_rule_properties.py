@@ -5,7 +5,8 @@ text, outputs with counts, keep_output tags and metadata, volatile keys, literal
 deep metadata, odd value types, numbers spelled 1.50/1E5/1e400) and in layout (indentation,
 separators, whitespace before colons, key order, escapes, CRLF/CR/mixed line ends, trailing
 bytes, dead duplicate keys); options vary too. Each example must be stripped per the rule
-(strict JSON, the reference meaning, no re-encoding outside the edits) and be idempotent.
+(strict JSON, the reference meaning, no re-encoding outside the edits) and be idempotent, and
+the fast path (msgspec) must give the same bytes or decline.
 
 The default run draws 300 examples (a few seconds); the slow test draws 10,000
 (``NB_RULE_EXAMPLES`` overrides both).
@@ -24,6 +25,7 @@ from hypothesis import strategies as st
 from notebook_rule import Layout, Spelled, assert_stripped_per_rule
 
 from toolkit.errors import InvalidNotebookError
+from toolkit.notebooks.fastsplice import strip_fast
 from toolkit.notebooks.splice import strip_bytes
 from toolkit.notebooks.strip import StripOptions, strip_notebook
 
@@ -164,8 +166,10 @@ def check_rule(nb: dict[str, Any], seed: int, options: StripOptions) -> None:
         with pytest.raises(InvalidNotebookError):
             strip_bytes(data, options, "nb.ipynb")
         return
-    stripped, _ = strip_bytes(data, options, "nb.ipynb")
+    stripped, cleared = strip_bytes(data, options, "nb.ipynb", fast=False)
     assert_stripped_per_rule(data, stripped, options)
+    fast = strip_fast(data, options)  # the fast path takes it exactly so, or declines
+    assert fast is None or fast == (stripped, cleared), "the fast path differs"
     again, _ = strip_bytes(stripped, options, "nb.ipynb")
     assert again == stripped, "stripping is idempotent"
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs a hook start ~10 ms
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
+    from typing import AnyStr
 
     Parser = Callable[[str, int], tuple[object, int]]
 
@@ -170,22 +171,23 @@ def last_wins(members: Sequence[Member]) -> dict[str, object]:
 
 
 def rebuild(
-    text: str,
+    text: AnyStr,
     start: int,
     end: int,
     members: Sequence[Member],
     keep: Sequence[int],
-    values: dict[int, str],
-) -> str:
+    values: dict[int, AnyStr],
+) -> AnyStr:
     """Text of the container ``text[start:end]`` keeping only members ``keep`` (in order), with
-    the value text of member ``i`` replaced by ``values[i]`` where given.
+    the value text of member ``i`` replaced by ``values[i]`` where given. Works on ``str`` and,
+    for the fast path (:mod:`toolkit.notebooks.fastsplice`), on the file's ``bytes``.
 
     Whitespace and separators are reused from the original, so for a file written by
     ``json.dumps(indent=...)`` the result is exactly what ``json.dumps`` writes for the edited
     container; an emptied container becomes ``{}``/``[]``, as ``json.dumps`` writes it.
     """
     if not keep:
-        return text[start] + text[end - 1]
+        return text[start : start + 1] + text[end - 1 : end]
     if not members:
         raise NotSpliceable("nothing to rebuild")
     pieces = [text[start : members[0].start]]
@@ -199,4 +201,4 @@ def rebuild(
         if position + 1 < len(keep):  # the separator that followed it in the original
             pieces.append(text[member.end : members[index + 1].start])
     pieces.append(text[members[-1].end : end])
-    return "".join(pieces)
+    return text[:0].join(pieces)

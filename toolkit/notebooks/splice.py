@@ -30,6 +30,8 @@ Example:
 
 from __future__ import annotations
 
+import sys
+
 from toolkit.errors import InvalidNotebookError
 from toolkit.notebooks.jsonspans import (
     Member,
@@ -242,11 +244,45 @@ def strip_text(
         ) from None
 
 
+# From this size a file goes to the fast path (:mod:`toolkit.notebooks.fastsplice`): its
+# import (msgspec, ~20-25 ms) is paid once per process, and it holds a file's outputs as raw
+# bytes instead of Python strings (the standard path's peak memory is ~3x the file).
+FAST_PATH_MIN_BYTES = 1 << 20
+
+
+def use_fast_path(size: int) -> bool:
+    """Whether a file of ``size`` bytes takes the fast path: once it is loaded (a batch with a
+    large file), every later file does; before, only files from :data:`FAST_PATH_MIN_BYTES`."""
+    if "toolkit.notebooks.fastsplice" in sys.modules:
+        return True
+    if size < FAST_PATH_MIN_BYTES:
+        return False
+    try:
+        import toolkit.notebooks.fastsplice  # noqa: F401
+    except ImportError:  # msgspec is a core dependency; without it the standard path serves
+        return False
+    return True
+
+
 def strip_bytes(
-    data: bytes, options: StripOptions = StripOptions(), name: str = "<stdin>"
+    data: bytes,
+    options: StripOptions = StripOptions(),
+    name: str = "<stdin>",
+    *,
+    fast: bool | None = None,
 ) -> tuple[bytes, int]:
     """Stripped notebook file content (``data`` itself when nothing changes) and the number of
-    cells whose outputs were removed. Raises :class:`InvalidNotebookError` naming ``name``."""
+    cells whose outputs were removed. Raises :class:`InvalidNotebookError` naming ``name``.
+
+    ``fast`` picks the path (default: :func:`use_fast_path`); the fast path hands every file
+    it declines to the standard one, so the result is the same either way.
+    """
+    if use_fast_path(len(data)) if fast is None else fast:
+        from toolkit.notebooks.fastsplice import strip_fast
+
+        result = strip_fast(data, options)
+        if result is not None:
+            return result
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

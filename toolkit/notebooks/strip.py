@@ -218,16 +218,31 @@ class StripResult(Record):
         return f"{verb} {os.fspath(self.path)} ({detail})"
 
 
-_SPLIT_PATHS: dict[str, tuple[str, str]] = {}
+# A tree of key paths: key -> the tree of paths below it, or None where the path ends there.
+PathTree = dict[str, "PathTree | None"]
+_PATH_TREES: dict[tuple[str, ...], PathTree] = {}
 
 
-def _split_path(path: str) -> tuple[str, str]:
-    """``"a.b.c"`` -> ``("a", "b.c")``, memoised: it runs for every path of every cell."""
-    split = _SPLIT_PATHS.get(path)
-    if split is None:
-        head, _, tail = path.partition(".")
-        split = _SPLIT_PATHS[path] = (head, tail)
-    return split
+def _path_tree(paths: list[str]) -> PathTree:
+    """``["a.b", "a.c", "d"]`` -> ``{"a": {"b": None, "c": None}, "d": None}``, memoised: it is
+    asked for every cell. A path that ends at a key wins over longer ones through it."""
+    key = tuple(paths)
+    tree = _PATH_TREES.get(key)
+    if tree is None:
+        tree = {}
+        for path in paths:
+            node: PathTree = tree
+            head, _, rest = path.partition(".")
+            while rest:  # "a." ends at "a", as "a" does
+                below = node.setdefault(head, {})
+                if below is None:
+                    break
+                node = below
+                head, _, rest = rest.partition(".")
+            else:
+                node[head] = None
+        tree = _PATH_TREES[key] = tree
+    return tree
 
 
 def without_key_paths(container: Any, paths: list[str]) -> Any:
@@ -246,28 +261,25 @@ def without_key_paths(container: Any, paths: list[str]) -> Any:
         >>> without_key_paths({"metadata.scrolled": 1}, ["metadata.scrolled"])
         {'metadata.scrolled': 1}
     """
-    if not isinstance(container, dict) or not paths:
+    return _without(container, _path_tree(paths)) if paths else container
+
+
+def _without(container: Any, tree: PathTree) -> Any:
+    if not isinstance(container, dict):
         return container
-    drop: set[str] = set()
-    nested: dict[str, list[str]] = {}
-    for path in paths:
-        head, tail = _split_path(path)
-        if head not in container:
+    result = container
+    for key, below in tree.items():
+        if key not in result:
             continue
-        if tail:
-            nested.setdefault(head, []).append(tail)
-        else:
-            drop.add(head)
-    if not drop and not nested:
-        return container
-    result = (
-        {key: value for key, value in container.items() if key not in drop} if drop else container
-    )
-    for head, tails in nested.items():
-        if head in result:
-            inner = without_key_paths(result[head], tails)
-            if inner is not result[head]:
-                result = {**result, head: inner}
+        if below is None:
+            if result is container:
+                result = dict(container)
+            del result[key]
+            continue
+        inner = _without(result[key], below)
+        if inner is not result[key]:
+            result = {**result, key: inner} if result is container else result
+            result[key] = inner
     return result
 
 
@@ -407,6 +419,12 @@ def strip_file(
     return StripResult(path, changed=True, cleared_cells=cleared)
 
 
+# At most this many bytes of notebooks are read and not yet written at a time (a larger file
+# goes alone): peak memory stays near one file's worth, not the batch's.
+IN_FLIGHT_BYTES = 8 << 20
+_WORKERS = 4
+
+
 def strip_files(
     paths: Iterable[str | os.PathLike[str]],
     options: StripOptions = StripOptions(),
@@ -415,34 +433,51 @@ def strip_files(
 ) -> list[StripResult]:
     """Strip many files; a bad file is reported in its result and the others still processed.
 
-    Files are handled by a few threads: the JSON work holds the GIL, but the ``fsync`` of each
-    atomic write does not, and waiting for the disk one file at a time dominated the run time.
-    Results come back in the order of ``paths``.
+    Files are handled by a few threads: the JSON work holds the GIL, but reading and the
+    ``fsync`` of each atomic write do not, and waiting for the disk one file at a time
+    dominated the run time. Threads take files in order and hold at most
+    :data:`IN_FLIGHT_BYTES` between them. Results come back in the order of ``paths``.
     """
     paths = list(paths)
-    results: list[StripResult | None] = [None] * len(paths)
     if len(paths) < 4:
         return [strip_file(path, options, check=check) for path in paths]
     # threading, not concurrent.futures: the latter imports ~15 ms of modules per hook start.
     import threading
 
+    results: list[StripResult | None] = [None] * len(paths)
     positions = iter(range(len(paths)))
-    lock = threading.Lock()
+    lock = threading.Condition()
+    in_flight = [0]
     failures: list[BaseException] = []
+
+    def size_of(path: str | os.PathLike[str]) -> int:
+        try:
+            return os.stat(path).st_size
+        except OSError:
+            return 0  # strip_file reports it
 
     def work() -> None:
         while True:
             with lock:
                 index = next(positions, None)
-            if index is None:
-                return
+                if index is None:
+                    return
+                size = size_of(paths[index])
+                # Wait for room; a file larger than the budget goes when nothing else is held.
+                while in_flight[0] and in_flight[0] + size > IN_FLIGHT_BYTES:
+                    lock.wait()  # a file larger than the budget goes when nothing is held
+                in_flight[0] += size
             try:
                 results[index] = strip_file(paths[index], options, check=check)
             except BaseException as exc:  # re-raised in the caller's thread below
                 failures.append(exc)
                 return
+            finally:
+                with lock:
+                    in_flight[0] -= size
+                    lock.notify_all()
 
-    workers = [threading.Thread(target=work) for _ in range(min(4, len(paths)))]
+    workers = [threading.Thread(target=work) for _ in range(min(_WORKERS, len(paths)))]
     for worker in workers:
         worker.start()
     for worker in workers:
