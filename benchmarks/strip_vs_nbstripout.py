@@ -12,10 +12,16 @@ Corpora: ``../shared/notebooks`` (``--copies`` times) and a generated one with l
 1. one process for all files: ``toolkit-strip-notebook FILES`` and ``toolkit nb strip FILES``
    against ``nbstripout FILES``, on both corpora;
 2. one process per file (pre-commit batches of one);
-3. the merge driver on two edited copies of the largest corpus notebook (goal < 100 ms);
+3. the merge driver on two edited copies of the largest corpus notebook (goal < 100 ms): in
+   process, and as git runs it (one process) paired with ``git merge-file`` on the raw JSON
+   and nbdime's ``nbmerge`` (installed from PyPI into ``benchmarks/_work/nbdime-venv``, which
+   git ignores; ``--no-nbdime`` skips it);
 4. the hook environment: a fresh ``PRE_COMMIT_HOME``, first ``pre-commit run`` of our hook
    (this checkout's HEAD as ``repo:``) and of nbstripout's (``language: python`` with
    ``additional_dependencies: [nbstripout]``): wall time and size (``--env-pairs``, 0 skips).
+
+The machine may be shared: the load average is printed with every figure, and the ratios (not
+the wall times) are the figures to compare across runs.
 
 Run: ``.venv/bin/python benchmarks/strip_vs_nbstripout.py [--copies 2] [--pairs 5]``.
 """
@@ -33,9 +39,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "benchmarks" / "_work"  # git-ignored: the nbdime virtualenv
 CORPUS = ROOT.parent / "shared" / "notebooks"
 BIN = Path(sys.executable).parent
 HOOK = [str(BIN / "toolkit-strip-notebook")]
@@ -63,17 +72,29 @@ ENV = {
 }
 
 
-def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KB) of one process."""
+def load() -> str:
+    """The 1-minute load average, to print beside each figure (2 cores shared by many)."""
+    return f"load {os.getloadavg()[0]:.1f}"
+
+
+def run(
+    cmd: list[str], env: dict[str, str] | None = None, ok: tuple[int, ...] = (0, 1)
+) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KB) of one process (its CPU seconds go to ``CPU[-1]``)."""
     start = time.perf_counter()
     proc = subprocess.Popen(
         cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env or ENV
     )
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) not in (0, 1):  # 1 = "files were changed"
+    if os.waitstatus_to_exitcode(status) not in ok:  # 1 = "files were changed"
         raise SystemExit(f"{cmd[:3]} failed with exit code {status}")
+    CPU.append(usage.ru_utime + usage.ru_stime)
     return elapsed, usage.ru_maxrss
+
+
+# CPU seconds of each process run, in order: under load, CPU time moves less than wall time.
+CPU: list[float] = []
 
 
 def copies_of(sources: list[Path], target: Path) -> list[Path]:
@@ -132,29 +153,34 @@ def paired(
 ) -> None:
     """Alternate the commands on fresh copies; print medians and ratios to nbstripout."""
     times: dict[str, list[float]] = {name: [] for name in commands}
+    cpus: dict[str, list[float]] = {name: [] for name in commands}
     peaks: dict[str, int] = dict.fromkeys(commands, 0)
     for _ in range(pairs):
         for name, cmd in commands.items():
             files = copies_of(sources, base / name)
+            before = len(CPU)
             if per_file:
                 runs = [run([*cmd, str(f)]) for f in files]
                 elapsed, peak = sum(t for t, _ in runs), max(m for _, m in runs)
             else:
                 elapsed, peak = run([*cmd, *map(str, files)])
             times[name].append(elapsed)
+            cpus[name].append(sum(CPU[before:]))
             peaks[name] = max(peaks[name], peak)
     n = len(sources)
     print(
         f"\n{label} ({n} files, {sum(p.stat().st_size for p in sources) / 1e6:.1f} MB, "
-        f"{pairs} pairs)"
+        f"{pairs} pairs, {load()})"
     )
     for name in commands:
         median = statistics.median(times[name])
         ratios = [t / o for t, o in zip(times["nbstripout"], times[name], strict=True)]
+        cpu_ratios = [t / o for t, o in zip(cpus["nbstripout"], cpus[name], strict=True)]
         unit = f"{median / n * 1000:6.1f} ms/file" if per_file else f"{median:6.3f} s"
         print(
-            f"  {name:<22} {unit}  peak {peaks[name] / 1024:5.0f} MB  "
-            f"nbstripout/this {statistics.median(ratios):5.1f}x"
+            f"  {name:<24} {unit}  peak {peaks[name] / 1024:5.0f} MB  "
+            f"nbstripout/this {statistics.median(ratios):5.1f}x wall, "
+            f"{statistics.median(cpu_ratios):5.1f}x CPU"
         )
 
 
@@ -205,12 +231,25 @@ def environments(base: Path, pairs: int) -> None:
         )
 
 
-def merge_speed(base: Path, repeats: int = 7) -> None:
-    """`toolkit nb merge-driver`'s work (in process) on two edited copies of the largest corpus
-    notebook: one cell edited on each side, one added, one deleted. Goal: under 100 ms."""
-    sys.path.insert(0, str(ROOT))
-    from toolkit.notebooks.merge import merge_files
+def nbdime_merge() -> list[str] | None:
+    """nbdime's ``nbmerge``, from its own virtualenv under benchmarks/_work (made on first use
+    from PyPI); None when it cannot be installed."""
+    venv = WORK / "nbdime-venv"
+    nbmerge = venv / "bin" / "nbmerge"
+    if not nbmerge.exists():
+        print("installing nbdime into benchmarks/_work/nbdime-venv (first run only) ...")
+        WORK.mkdir(parents=True, exist_ok=True)
+        made = subprocess.run([sys.executable, "-m", "venv", str(venv)], capture_output=True)
+        pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "nbdime"]
+        if made.returncode or subprocess.run(pip, capture_output=True).returncode:
+            print("  nbdime could not be installed: skipped")
+            return None
+    return [str(nbmerge)]
 
+
+def _merge_sides() -> tuple[Path, dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The largest corpus notebook, and two edited copies: on ours one cell edited and one
+    added, on theirs another cell edited and one deleted."""
     largest = max(CORPUS.glob("*.ipynb"), key=lambda p: p.stat().st_size)
     nb = json.loads(largest.read_text(encoding="utf-8"))
     for index, cell in enumerate(nb["cells"]):
@@ -220,22 +259,69 @@ def merge_speed(base: Path, repeats: int = 7) -> None:
     ours["cells"].insert(2, {**ours["cells"][0], "id": "new", "source": "added = 1\n"})
     theirs["cells"][-1]["source"] = ["# theirs\n", *theirs["cells"][-1]["source"]]
     del theirs["cells"][3]
-    times = []
-    for _ in range(repeats):
+    return largest, nb, ours, theirs
+
+
+def merge_speed(base: Path, pairs: int, with_nbdime: bool) -> None:
+    """The merge driver on two edited copies of the largest corpus notebook. Goal: < 100 ms."""
+    sys.path.insert(0, str(ROOT))
+    from toolkit.notebooks.merge import merge_files
+
+    largest, nb, ours, theirs = _merge_sides()
+    texts = {
+        name: json.dumps(value, indent=1, ensure_ascii=False) + "\n"
+        for name, value in (("base", nb), ("ours", ours), ("theirs", theirs))
+    }
+
+    def sides(tag: str) -> list[str]:
         paths = []
-        for name, value in (("base", nb), ("ours", ours), ("theirs", theirs)):
-            path = base / f"merge-{name}.ipynb"
-            path.write_text(json.dumps(value, indent=1) + "\n")
+        for name, text in texts.items():
+            path = base / f"merge-{tag}-{name}.ipynb"
+            path.write_text(text, encoding="utf-8")
             paths.append(str(path))
-        start = time.perf_counter()
+        return paths
+
+    times, cpu = [], []
+    for _ in range(max(7, pairs)):
+        paths = sides("in-process")
+        start, start_cpu = time.perf_counter(), time.process_time()
         conflicts = merge_files(*paths)
         times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
         assert conflicts == 0
     print(
         f"\nmerge of two edited copies of {largest.name} ({largest.stat().st_size / 1e6:.1f} MB,"
-        f" {len(nb['cells'])} cells): median {statistics.median(times) * 1000:.1f} ms "
-        f"(goal < 100 ms)"
+        f" {len(nb['cells'])} cells), {load()}:\n"
+        f"  toolkit merge, in process     median {statistics.median(times) * 1000:6.1f} ms wall, "
+        f"{statistics.median(cpu) * 1000:.1f} ms CPU (goal < 100 ms)"
     )
+    commands: dict[str, Callable[[list[str]], list[str]]] = {
+        "toolkit nb merge-driver": lambda p: [*CLI[:-1], "merge-driver", p[0], p[1], p[2]],
+        "git merge-file (raw JSON)": lambda p: ["git", "merge-file", p[1], p[0], p[2]],
+    }
+    nbmerge = nbdime_merge() if with_nbdime else None
+    if nbmerge is not None:
+        commands["nbdime nbmerge"] = lambda p: [*nbmerge, p[0], p[1], p[2], "--out", p[1]]
+    walls: dict[str, list[float]] = {name: [] for name in commands}
+    valid: dict[str, bool] = {}
+    for _ in range(pairs):
+        for name, command in commands.items():
+            paths = sides(name.split()[0])
+            elapsed, _ = run(command(paths), ok=tuple(range(128)))
+            walls[name].append(elapsed)
+            try:
+                json.loads(Path(paths[1]).read_text(encoding="utf-8"))
+                valid[name] = valid.get(name, True)
+            except ValueError:
+                valid[name] = False
+    print(f"  as git runs it, one process per merge ({pairs} pairs, {load()}):")
+    ours_times = walls["toolkit nb merge-driver"]
+    for name in commands:
+        ratio = statistics.median(t / o for t, o in zip(walls[name], ours_times, strict=True))
+        print(
+            f"  {name:<29} median {statistics.median(walls[name]) * 1000:6.1f} ms  "
+            f"this/toolkit {ratio:5.2f}x  result {'valid JSON' if valid[name] else 'INVALID JSON'}"
+        )
 
 
 def main() -> int:
@@ -243,7 +329,12 @@ def main() -> int:
     parser.add_argument("--copies", type=int, default=2, help="copies of the corpus (default 2)")
     parser.add_argument("--pairs", type=int, default=5, help="alternating pairs per comparison")
     parser.add_argument("--env-pairs", type=int, default=1, help="hook environment builds")
+    parser.add_argument("--no-nbdime", action="store_true", help="skip nbdime in the merge")
+    parser.add_argument(
+        "--only", choices=["strip", "merge", "env"], help="run one part (default: all)"
+    )
     args = parser.parse_args()
+    parts = {args.only} if args.only else {"strip", "merge", "env"}
     if not CORPUS.is_dir() or not Path(THEIRS[0]).exists():
         print(f"skipped: needs {CORPUS} and nbstripout in {BIN}", file=sys.stderr)
         return 0
@@ -256,21 +347,23 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="strip-bench-") as tmp:
         base = Path(tmp)
         corpus = sorted(CORPUS.glob("*.ipynb")) * args.copies
-        large = large_output_corpus(base / "large-source")
         for cmd in commands.values():  # fill the bytecode caches
             run([*cmd, str(copies_of(corpus[:1], base / "warm")[0])])
-        paired("one process, real corpus", commands, corpus, base, args.pairs)
-        paired("one process, large outputs", commands, large, base, args.pairs)
-        paired(
-            "one process per file, real corpus",
-            commands,
-            corpus[: len(corpus) // args.copies],
-            base,
-            max(1, args.pairs // 2),
-            per_file=True,
-        )
-        merge_speed(base)
-        if args.env_pairs:
+        if "strip" in parts:
+            large = large_output_corpus(base / "large-source")
+            paired("one process, real corpus", commands, corpus, base, args.pairs)
+            paired("one process, large outputs", commands, large, base, args.pairs)
+            paired(
+                "one process per file, real corpus",
+                commands,
+                corpus[: len(corpus) // args.copies],
+                base,
+                max(1, args.pairs // 2),
+                per_file=True,
+            )
+        if "merge" in parts:
+            merge_speed(base, args.pairs, not args.no_nbdime)
+        if "env" in parts and args.env_pairs:
             environments(base, args.env_pairs)
     shutil.rmtree(PYCACHE, ignore_errors=True)
     return 0
