@@ -1,5 +1,5 @@
 """``python -m toolkit`` runs the ``toolkit`` command."""
 
-from toolkit.cli.main import main
+from toolkit.cli.launch import main
 
 main()

@@ -8,18 +8,12 @@ from typing import Any
 
 import click
 
-from toolkit.cli._common import echo_json
-
 
 def _paths(paths: tuple[Path, ...]) -> list[Path]:
     """Expand directories to the notebooks below them (skipping checkpoints)."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found += sorted(p for p in path.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
-        else:
-            found.append(path)
-    return found
+    from toolkit.notebooks.strip import notebook_paths
+
+    return [Path(path) for path in notebook_paths(paths)]
 
 
 @click.group("nb")
@@ -61,33 +55,16 @@ def strip(
     reported and left untouched while the others are still processed. Exit 1 when anything
     changed (or would, with --check) or a file was invalid. The options are the
     strip-notebook-outputs hook's, read the same way ('scratch debug' is two tags).
+    A plain call (file names, --check, --json) skips click (toolkit.cli.launch): same output.
     """
+    from toolkit.cli.nb_fast import report
     from toolkit.notebooks.strip import options_from, strip_files
 
     options = options_from(values)
     results = strip_files(_paths(paths), options, check=check)
-    if as_json:
-        echo_json(
-            [
-                {
-                    "path": str(r.path),
-                    "changed": r.changed,
-                    "error": r.error,
-                    "cleared_cells": r.cleared_cells,
-                }
-                for r in results
-            ]
-        )
-    else:
-        for r in results:
-            if r.error:
-                click.echo(f"error: {r.error}", err=True)
-            elif r.changed:
-                click.echo(r.message(check))
-        clean = sum(1 for r in results if not r.changed and not r.error)
-        click.echo(f"{len(results)} notebooks, {clean} already clean", err=True)
-    if any(r.error or r.changed for r in results):
-        ctx.exit(1)
+    status = report(results, check=check, as_json=as_json, out=click.echo)
+    if status:
+        ctx.exit(status)
 
 
 def _run_hook_check(

@@ -43,7 +43,6 @@ from msgspec import UNSET, Raw, Struct, UnsetType
 from toolkit.errors import ToolkitError
 from toolkit.notebooks.io import cell_shape_problem, check_structure
 from toolkit.notebooks.jsonspans import Member, NotSpliceable, rebuild
-from toolkit.notebooks.splice import edit_value
 from toolkit.notebooks.strip import (
     StripOptions,
     drop_cell,
@@ -68,7 +67,7 @@ class _Notebook(Struct):
 
 
 _read_notebook = msgspec.json.Decoder(_Notebook)
-_read_cell = msgspec.json.Decoder(dict[str, Raw])
+_read_members = msgspec.json.Decoder(dict[str, Raw])
 _read_outputs = msgspec.json.Decoder(list[dict[str, Raw]])
 _read_value = msgspec.json.Decoder()
 
@@ -184,18 +183,52 @@ def _decoded(members: dict[str, Raw]) -> dict[str, Any]:
     return view
 
 
-def _replacement(key: str, before: Any, after: Any, raw: Raw) -> bytes:
-    """The bytes of an edited member value (the few edits stripping makes)."""
-    if key == "outputs" and after == [] and isinstance(after, list):
-        return b"[]"
-    if key == "execution_count" and after is None:
+def _replacement(data: bytes, member: Member, before: Any, after: Any) -> bytes:
+    """The bytes of an edited member value: the literals stripping writes, or an object with
+    members cut (walked where it sits, recursively). Anything else declines (kept outputs
+    whose counts change): the standard path edits those."""
+    if after is None:
         return b"null"
-    if key == "id" and isinstance(after, str) and after.isdigit():
-        return b'"' + after.encode("ascii") + b'"'
+    if after == [] and isinstance(after, list):
+        return b"[]"
+    if isinstance(after, str) and isinstance(before, str) and after.isdigit():
+        return b'"' + after.encode("ascii") + b'"'  # a renumbered cell id
     if isinstance(before, dict) and isinstance(after, dict):
-        text = bytes(raw).decode("utf-8")
-        return edit_value(text, 0, len(text), before, after).encode("utf-8")
-    raise _Decline  # kept outputs whose counts change, and anything else: the standard path
+        raws = _read_members.decode(member.value)  # type: ignore[arg-type]
+        return _edit_object(data, member.value_start, member.end, raws, before, after, None)
+    raise _Decline
+
+
+def _edit_object(
+    data: bytes,
+    start: int,
+    end: int,
+    raws: dict[str, Raw],
+    before: dict[str, Any],
+    after: dict[str, Any],
+    new_members: dict[str, Raw | bytes] | None,
+) -> bytes:
+    """The object ``data[start:end]`` (``raws``: its members as msgspec read them, meaning
+    ``before``) with members cut or replaced to mean ``after``; the value bytes of each kept
+    member go to ``new_members`` when given (for the verification)."""
+    members, walked_to = _walk_object(data, start, raws.get)
+    if walked_to != end or len(members) != len(raws):
+        raise _Decline
+    keep: list[int] = []
+    values: dict[int, bytes] = {}
+    for index, member in enumerate(members):
+        key = member.key
+        if key not in after:
+            continue
+        keep.append(index)
+        value: Raw | bytes = member.value  # type: ignore[assignment]
+        if not (after[key] is before[key] or after[key] == before[key]):
+            value = values[index] = _replacement(data, member, before[key], after[key])
+        if new_members is not None:
+            new_members[key] = value
+    if len(keep) != len(after):
+        raise _Decline  # the edit would add members
+    return rebuild(data, start, end, members, keep, values)
 
 
 class _Cell:
@@ -210,29 +243,6 @@ class _Cell:
         self.members: dict[str, Raw | bytes] = {}
 
 
-def _edit_cell(data: bytes, cell: _Cell, raws: dict[str, Raw], before: dict[str, Any]) -> None:
-    """Set the cell's new bytes: its members walked, cut or replaced to mean ``cell.after``."""
-    after = cell.after or {}
-    members, end = _walk_object(data, cell.item.start, raws.get)
-    if end != cell.item.end or len(members) != len(raws):
-        raise _Decline
-    keep: list[int] = []
-    values: dict[int, bytes] = {}
-    for index, member in enumerate(members):
-        key = member.key
-        if key not in after:
-            continue
-        keep.append(index)
-        cell.members[key] = member.value  # type: ignore[assignment]
-        if not (after[key] is before[key] or after[key] == before[key]):
-            new = _replacement(key, before[key], after[key], member.value)  # type: ignore[arg-type]
-            values[index] = new
-            cell.members[key] = new
-    if len(keep) != len(after):
-        raise _Decline  # the edit would add members
-    cell.text = rebuild(data, cell.item.start, cell.item.end, members, keep, values)
-
-
 def _plan_cells(
     data: bytes, items: list[Member], options: StripOptions, keep_output: bool
 ) -> tuple[list[_Cell], int]:
@@ -241,7 +251,7 @@ def _plan_cells(
     plan: list[_Cell] = []
     kept = cleared = 0
     for item in items:
-        raws = _read_cell.decode(item.value)  # type: ignore[arg-type]
+        raws = _read_members.decode(item.value)  # type: ignore[arg-type]
         before = _decoded(raws)
         if cell_shape_problem(before):
             raise _Decline  # the standard path names the cell and the problem
@@ -254,7 +264,7 @@ def _plan_cells(
         if after != before:
             if before.get("outputs") and not after.get("outputs"):
                 cleared += 1
-            _edit_cell(data, cell, raws, before)
+            cell.text = _edit_object(data, item.start, item.end, raws, before, after, cell.members)
         plan.append(cell)
     return plan, cleared
 
@@ -301,9 +311,9 @@ def _edit_top(
             metadata = _read_value.decode(raw)
             stripped = without_key_paths({"metadata": metadata}, notebook_paths)["metadata"]
             if stripped is not metadata:
-                values[index] = edits["metadata"] = _replacement(
-                    "metadata", metadata, stripped, raw
-                )
+                values[index] = edits["metadata"] = _replacement(data, member, metadata, stripped)
+                if _read_value.decode(edits["metadata"]) != stripped:
+                    raise _Decline
     return values, edits
 
 
@@ -331,12 +341,20 @@ def _verify(
             if memoryview(raw) != memoryview(cell.item.value):  # type: ignore[arg-type]
                 raise _Decline
             continue
-        read = _read_cell.decode(raw)
+        read = _read_members.decode(raw)
         if list(read) != list(cell.members):  # the same keys, in the same order
             raise _Decline
         for key, value in read.items():
-            if memoryview(value) != memoryview(cell.members[key]):
+            want = cell.members[key]
+            if memoryview(value) != memoryview(want):
                 raise _Decline
+            meant = (cell.after or {})[key]
+            if (
+                isinstance(want, bytes)
+                and isinstance(meant, dict)
+                and _read_value.decode(want) != meant
+            ):
+                raise _Decline  # an edited object must mean what was asked
 
 
 def strip_fast(data: bytes, options: StripOptions = StripOptions()) -> tuple[bytes, int] | None:

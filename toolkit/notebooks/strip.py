@@ -419,6 +419,35 @@ def strip_file(
     return StripResult(path, changed=True, cleared_cells=cleared)
 
 
+def notebook_paths(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
+    """The files to strip for ``paths``: a folder stands for the notebooks below it (sorted,
+    skipping ``.ipynb_checkpoints``), anything else for itself (a missing file is reported
+    when it is stripped).
+
+    Example:
+        >>> import tempfile, os
+        >>> root = tempfile.mkdtemp()
+        >>> for name in ("b.ipynb", "a.ipynb", "notes.txt"):
+        ...     open(os.path.join(root, name), "w").close()
+        >>> [os.path.basename(p) for p in notebook_paths([root])]
+        ['a.ipynb', 'b.ipynb']
+    """
+    found: list[str] = []
+    for path in [os.fspath(p) for p in paths]:
+        if not os.path.isdir(path):
+            found.append(path)
+            continue
+        below: list[tuple[tuple[str, ...], str]] = []
+        for folder, dirs, files in os.walk(path):
+            dirs[:] = [name for name in dirs if name != ".ipynb_checkpoints"]
+            for name in files:
+                if name.endswith(".ipynb"):
+                    full = os.path.join(folder, name)
+                    below.append((tuple(os.path.relpath(full, path).split(os.sep)), full))
+        found += [full for _, full in sorted(below)]
+    return found
+
+
 # At most this many bytes of notebooks are read and not yet written at a time (a larger file
 # goes alone): peak memory stays near one file's worth, not the batch's.
 IN_FLIGHT_BYTES = 8 << 20

@@ -1,0 +1,81 @@
+"""`toolkit nb strip` skips click for plain calls, with exactly the click command's output."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+VALID = {
+    "cells": [
+        {
+            "cell_type": "code",
+            "execution_count": 1,
+            "id": "a",
+            "metadata": {},
+            "outputs": [{"output_type": "stream", "name": "stdout", "text": "你好\n"}],
+            "source": "print('你好')",
+        }
+    ],
+    "metadata": {},
+    "nbformat": 4,
+    "nbformat_minor": 5,
+}
+CLEAN = {**VALID, "cells": [{**VALID["cells"][0], "execution_count": None, "outputs": []}]}
+
+
+def _folder(root: Path) -> Path:
+    folder = root / "nbs"
+    (folder / "sub" / ".ipynb_checkpoints").mkdir(parents=True)
+    (folder / "b.ipynb").write_text(json.dumps(VALID, indent=1, ensure_ascii=False) + "\n")
+    (folder / "sub" / "a.ipynb").write_text(json.dumps(CLEAN, indent=1) + "\n")
+    (folder / "sub" / ".ipynb_checkpoints" / "a-checkpoint.ipynb").write_text("{}")
+    (folder / "bad.ipynb").write_text('{"cells": [')
+    return folder
+
+
+def _run(code: str, args: list[str], cwd: Path) -> tuple[int, str, str]:
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], cwd=cwd, capture_output=True, text=True
+    )
+    return done.returncode, done.stdout, done.stderr
+
+
+FAST = "import sys; sys.argv[0] = 'toolkit'; from toolkit.cli.launch import main; main()"
+CLICK = "import sys; sys.argv[0] = 'toolkit'; from toolkit.cli.main import main; main()"
+
+
+@pytest.mark.parametrize("flags", [[], ["--check"], ["--json"], ["--check", "--json"]])
+def test_plain_calls_print_and_exit_as_the_click_command(tmp_path: Path, flags: list[str]) -> None:
+    fast_root, click_root = tmp_path / "fast", tmp_path / "click"
+    args = ["nb", "strip", *flags, "nbs", "missing.ipynb"]
+    for root in (fast_root, click_root):
+        root.mkdir()
+        _folder(root)
+    fast = _run(FAST, args, fast_root)
+    assert fast == _run(CLICK, args, click_root)
+    assert (
+        fast[0] == 1 and "bad.ipynb" in fast[1] + fast[2] and "missing.ipynb" in fast[1] + fast[2]
+    )
+    for name in ("b.ipynb", "sub/a.ipynb", "bad.ipynb"):
+        assert (fast_root / "nbs" / name).read_bytes() == (click_root / "nbs" / name).read_bytes()
+
+
+def test_a_plain_call_does_not_import_click(tmp_path: Path) -> None:
+    _folder(tmp_path)
+    code = (
+        "import sys; from toolkit.cli.nb_fast import strip_plain; "
+        "status = strip_plain(['nbs']); "
+        "print(status, 'click' in sys.modules, 'typing' in sys.modules)"
+    )
+    assert _run(code, [], tmp_path)[1].splitlines()[-1].split() == ["1", "False", "False"]
+
+
+@pytest.mark.parametrize(
+    "args", [["nb", "strip", "--help"], ["nb", "strip"], ["nb", "strip", "--keep-count", "x.ipynb"]]
+)
+def test_other_calls_go_to_click(tmp_path: Path, args: list[str]) -> None:
+    assert _run(FAST, args, tmp_path) == _run(CLICK, args, tmp_path)
