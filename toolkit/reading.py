@@ -115,6 +115,72 @@ def read_table(path: Path, argument: str, *, encoding: str | None = None) -> Rea
     return read
 
 
+def read_tables(
+    paths: list[Path], argument: str, *, encoding: str | None = None, hive_root: Path | None = None
+) -> Read:
+    """Read several files of one kind (a folder or a glob, ``argument``) as one polars frame,
+    each by :func:`read_table`'s rules; with ``hive_root``, the ``key=value`` folders between
+    it and each file become columns (integers, numbers or text, as their values read).
+
+    Example:
+        >>> import polars as pl, tempfile
+        >>> root = Path(tempfile.mkdtemp())
+        >>> for year in (2023, 2024):
+        ...     (root / f"year={year}").mkdir()
+        ...     pl.DataFrame({"x": [1.0]}).write_parquet(root / f"year={year}" / "part.parquet")
+        >>> read = read_tables(sorted(root.rglob("*.parquet")), "TRAIN", hive_root=root)
+        >>> read.frame["year"].to_list()
+        [2023, 2024]
+    """
+    import polars as pl
+
+    if len(paths) == 1 and hive_root is None:
+        return read_table(paths[0], argument, encoding=encoding)
+    reads = [read_table(p, argument, encoding=encoding) for p in paths]
+    frames = [r.frame for r in reads]
+    if hive_root is not None:
+        frames = [
+            f.with_columns(_partition_values(p, hive_root))
+            for f, p in zip(frames, paths, strict=True)
+        ]
+    try:
+        frame = pl.concat(frames, how="vertical_relaxed")
+    except pl.exceptions.PolarsError as exc:
+        raise UsageError(
+            f"{argument}: its files do not share one schema ({str(exc).splitlines()[0]}); "
+            "give a glob of files written alike"
+        ) from None
+    if hive_root is not None:
+        frame = frame.with_columns(_typed(frame[c]) for c in _partition_names(paths[0], hive_root))
+    notes = [n for r in reads for n in r.notes]
+    encodings = {r.encoding for r in reads}
+    used = encodings.pop() if len(encodings) == 1 else ", ".join(sorted(map(str, encodings)))
+    return Read(frame, hive_root or paths[0].parent, used, notes)
+
+
+def _partition_names(path: Path, root: Path) -> list[str]:
+    return [part.partition("=")[0] for part in path.relative_to(root).parts[:-1] if "=" in part]
+
+
+def _partition_values(path: Path, root: Path) -> list[Any]:
+    import polars as pl
+
+    parts = [p.partition("=") for p in path.relative_to(root).parts[:-1] if "=" in p]
+    return [pl.lit(value, dtype=pl.String).alias(key) for key, _, value in parts]
+
+
+def _typed(column: Any) -> Any:
+    """A partition column as integers or numbers when every value reads so (as DuckDB and
+    Spark type them), else text."""
+    import polars as pl
+
+    for dtype in (pl.Int64, pl.Float64):
+        cast = column.cast(dtype, strict=False)
+        if cast.null_count() == column.null_count():
+            return cast
+    return column
+
+
 def _read_text_table(path: Path, separator: str, encoding: str | None) -> Read:
     import polars as pl
 

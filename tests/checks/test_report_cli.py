@@ -71,7 +71,7 @@ def test_cli_clean_exit_0_with_html_and_json(csvs):
         ],
     )
     assert res.exit_code == 0, res.output
-    payload = json.loads(res.output)
+    payload = json.loads(res.stdout)  # stderr holds the auto engine note
     assert payload["counts"]["high"] == 0
     assert out.read_text(encoding="utf-8").count("base64,") >= 2
 
@@ -103,7 +103,7 @@ def test_cli_high_finding_exits_1(csvs):
         (["{d}/train.csv", "--target", "nope"], 2, "--target 'nope'"),
         (["{d}/empty.csv", "--target", "y"], 2, "empty.csv"),  # bad input, not a finding
         (["{d}/zero.csv", "--target", "y"], 2, "zero.csv"),
-        (["{d}/train.csv", "--test", "{d}/other.csv", "--target", "y"], 2, "test: columns"),
+        (["{d}/train.csv", "--test", "{d}/other.csv", "--target", "y"], 2, "columns differ"),
         (["{d}/notes.xlsx", "--target", "y"], 2, "unknown format"),
         (["{d}/train.csv", "--target", "y", "--html", "{d}/train.csv/r.html"], 2, "--html"),
         (["{d}/train.csv", "--target", "y", "--html", "{d}"], 2, "is a folder"),

@@ -2,6 +2,8 @@
 
 Example:
     $ toolkit check data train.csv --test test.csv --target label --html report.html
+    $ toolkit check data 'lake/train/*.parquet' --test lake/test --target label --engine duckdb
+    $ toolkit check data --table db.train --test-table db.test --target label --engine spark
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import Any
 
 import click
 
+from toolkit.checks.sources import ENGINES  # stdlib only at import: `toolkit --help` stays light
 from toolkit.errors import UsageError
 
 
@@ -20,11 +23,26 @@ def check() -> None:
 
 
 @check.command("data")
-@click.argument("train", type=click.Path(path_type=Path))
-@click.option("--test", "test", type=click.Path(path_type=Path), help="Test/validation split.")
+@click.argument("train", required=False)
+@click.option("--test", "test", help="Test/validation split: a file, folder or glob.")
 @click.option("--target", required=True, help="Target (label) column.")
 @click.option("--group", help="Group/ID column that must not be shared by train and test.")
 @click.option("--time", "time_col", help="Time column: test must come after train.")
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="auto",
+    show_default=True,
+    help="Where the checks run: in memory (pandas, polars), DuckDB (larger than memory), "
+    "Spark. auto: polars when the data fits comfortably in memory, else DuckDB.",
+)
+@click.option("--sql", help="Train split as a SQL query (--engine spark or duckdb).")
+@click.option("--test-sql", help="Test split as a SQL query.")
+@click.option("--table", help="Train split as a table name, e.g. db.train (--engine spark).")
+@click.option("--test-table", help="Test split as a table name.")
+@click.option(
+    "--spark-master", help="Spark master URL (default local[2]), e.g. spark://host:7077, yarn."
+)
 @click.option("--html", "html_out", type=click.Path(path_type=Path), help="Write the HTML report.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
 @click.option("--json-out", type=click.Path(path_type=Path), help="Also write the JSON result.")
@@ -35,11 +53,17 @@ def check() -> None:
 @click.pass_context
 def data(
     ctx: click.Context,
-    train: Path,
-    test: Path | None,
+    train: str | None,
+    test: str | None,
     target: str,
     group: str | None,
     time_col: str | None,
+    engine: str,
+    sql: str | None,
+    test_sql: str | None,
+    table: str | None,
+    test_table: str | None,
+    spark_master: str | None,
     html_out: Path | None,
     as_json: bool,
     json_out: Path | None,
@@ -48,59 +72,59 @@ def data(
 ) -> None:
     """Data health report for TRAIN (and --test): leakage, drift, labels, quality.
 
-    Exits 1 when any high-severity finding exists, so it can gate CI.
+    TRAIN and --test are Parquet/CSV/TSV files, folders of them (hive-partitioned key=value
+    folders become columns) or globs ('data/*.parquet'); or give the splits as --sql/--table
+    (and --test-sql/--test-table). Exits 1 when any high-severity finding exists, so it can
+    gate CI.
     """
-    from toolkit._io import atomic_write_text
-    from toolkit.checks.report import STEPS, health_report
-    from toolkit.cli._common import dumps_json, is_interactive
+    from toolkit.checks.sources import open_sources
 
+    train_name, train_spec = _split("TRAIN", train, "--sql", sql, "--table", table)
+    test_name, test_spec = _split(
+        "--test", test, "--test-sql", test_sql, "--test-table", test_table
+    )
+    if train_spec is None:
+        raise UsageError("give TRAIN (a file, folder or glob), --sql or --table")
     for option, out in (("--html", html_out), ("--json-out", json_out)):
-        _prepare_output(option, out)
-    from toolkit.reading import read_table
-
-    reads = {"train": read_table(train, "TRAIN", encoding=encoding)}
-    if test is not None:
-        reads["test"] = read_table(test, "--test", encoding=encoding)
-    for read in reads.values():
-        for note in read.notes:  # the encoding used and any column read as text/hex
+        _check_output(option, out)
+    with open_sources(
+        train_spec,
+        test_spec,
+        target=target,
+        engine=engine,
+        encoding=encoding,
+        spark_master=spark_master,
+        names=(train_name, test_name),
+    ) as sources:
+        for note in sources.notes:  # the engine picked, the encoding used, columns as text/hex
             click.echo(f"note: {note}", err=True)
-    train_df = reads["train"].frame
-    test_df = reads["test"].frame if test is not None else None
-    if target not in train_df.columns:
-        raise UsageError(f"--target {target!r}: no such column in {train}")
-    for option, column in (("--group", group), ("--time", time_col)):
-        if column is not None and column not in train_df.columns:
-            raise UsageError(f"{option} {column!r}: no such column in {train}")
-
-    def run(progress: Any = None) -> Any:
-        return health_report(
-            train_df, test_df, target=target, group=group, time=time_col, progress=progress
-        )
-
-    if is_interactive(quiet) and not as_json:
-        from rich.progress import Progress
-
-        with Progress(transient=True) as bar:
-            task = bar.add_task("checking", total=len(STEPS))
-
-            def advance(step: str) -> None:
-                bar.update(task, advance=1, description=step)
-
-            report = run(advance)
-    else:
-        report = run()
-    # How each file was read (its encoding, columns read as text/hex): in the JSON and the page.
+        report = _run(sources, target, group, time_col, show=not as_json and not quiet)
+    # How each split was read (its engine, encoding, columns read as text/hex): JSON and page.
     report.meta["input"] = {
-        split: {"file": str(r.path), "encoding": r.encoding, "notes": r.notes}
-        for split, r in reads.items()
+        split: {"source": s.description, "engine": s.engine, **s.input}
+        for split, s in (("train", sources.train), ("test", sources.test))
+        if s is not None
     }
     result = report.to_dict()
-    result["meta"].update({"train_file": str(train), "test_file": str(test) if test else None})
+    result["meta"].update(
+        {
+            "train_file": train,
+            "test_file": test,
+            "engine": sources.train.engine,
+        }
+    )
+    for option, out in (("--html", html_out), ("--json-out", json_out)):
+        _make_folder(option, out)
     if html_out is not None:
         report.to_html(html_out)
     if json_out is not None:
+        from toolkit._io import atomic_write_text
+        from toolkit.cli._common import dumps_json
+
         atomic_write_text(json_out, dumps_json(result) + "\n")
     if as_json:
+        from toolkit.cli._common import dumps_json
+
         click.echo(dumps_json(result))
     else:
         click.echo(str(report))
@@ -110,13 +134,85 @@ def data(
         ctx.exit(1)
 
 
-def _prepare_output(option: str, path: Path | None) -> None:
-    """Create the output's folder before the work starts, so a bad path fails in a second
-    with one line instead of after the whole report."""
+def _split(
+    argument: str,
+    path: str | None,
+    sql_option: str,
+    sql: str | None,
+    table_option: str,
+    table: str | None,
+) -> tuple[str, Any]:
+    """How one split was given -- (its option, its spec: a path, SQL or a table) -- or
+    (``argument``, None); two ways at once is a usage error."""
+    from toolkit.checks.sources import CatalogTable, SqlQuery
+
+    given = [(o, v) for o, v in ((argument, path), (sql_option, sql), (table_option, table)) if v]
+    if len(given) > 1:
+        raise UsageError(f"{' and '.join(o for o, _ in given)}: give the split one way only")
+    if not given:
+        return argument, None
+    option, value = given[0]
+    if option == sql_option:
+        return option, SqlQuery(value)
+    return option, CatalogTable(value) if option == table_option else value
+
+
+def _run(sources: Any, target: str, group: str | None, time_col: str | None, show: bool) -> Any:
+    """The health report on the opened sources, with a progress line per engine pass."""
+    from toolkit.checks.report import health_report
+    from toolkit.cli._common import is_interactive
+
+    train = sources.train.frame
+    test = sources.test.frame if sources.test is not None else None
+
+    def run(progress: Any = None) -> Any:
+        return health_report(
+            train, test, target=target, group=group, time=time_col, progress=progress
+        )
+
+    if not (show and is_interactive()):
+        return run()
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(  # on stderr: stdout holds the report (or --json)
+        SpinnerColumn(),
+        TextColumn("{task.description:<28}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        current: list[Any] = []
+
+        def advance(step: str) -> None:
+            if current:  # the pass before is done
+                bar.update(current[-1], completed=1)
+            current.append(bar.add_task(step, total=1))
+
+        report = run(advance)
+        if current:
+            bar.update(current[-1], completed=1)
+    return report
+
+
+def _check_output(option: str, path: Path | None) -> None:
+    """Refuse an output path that cannot work before any work starts (in a second, one line),
+    without creating anything: nothing is written for bad input."""
     if path is None:
         return
     if path.is_dir():
         raise UsageError(f"{option} {path}: is a folder; give a file name")
+    parent = path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise UsageError(f"{option} {path}: cannot create its folder ({parent} is a file)")
+
+
+def _make_folder(option: str, path: Path | None) -> None:
+    if path is None:
+        return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
