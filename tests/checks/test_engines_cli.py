@@ -72,7 +72,10 @@ def test_hive_folder_and_glob_in_memory(lake: Path) -> None:
     )
     assert res.exit_code == 1, res.output  # dt differs between splits: high drift
     payload = json.loads(res.stdout)
-    assert payload["meta"]["engine"] == "polars" and payload["meta"]["train_rows"] == 1200
+    assert (
+        payload["meta"]["input"]["test"]["engine"] == "polars"
+        and payload["meta"]["train_rows"] == 1200
+    )
     assert payload["meta"]["input"]["train"]["source"].endswith(
         "(3 files, hive-partitioned) on polars"
     )

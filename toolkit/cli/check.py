@@ -106,13 +106,8 @@ def data(
         if s is not None
     }
     result = report.to_dict()
-    result["meta"].update(
-        {
-            "train_file": train,
-            "test_file": test,
-            "engine": sources.train.engine,
-        }
-    )
+    # The engine is in meta["input"]; meta["engine"] is the report's own (its engine path).
+    result["meta"].update({"train_file": train, "test_file": test})
     for option, out in (("--html", html_out), ("--json-out", json_out)):
         _make_folder(option, out)
     if html_out is not None:
