@@ -1,0 +1,337 @@
+"""The health report at scale: DuckDB, Spark and pandas on a 10M-row planted Parquet table,
+ydata-profiling minimal beside them, DuckDB on 100M rows.
+
+Data: ``toolkit.checks.planted`` (20 columns, planted leak, duplicates across splits, shared
+groups, time overlap, drift, an unseen category, flipped labels, infinities), 80 % train and
+20 % test, streamed to Parquet folders of 1M-row files under ``benchmarks/_work/`` (git-ignored)
+and reused by later runs. Every tool runs as a child process measured the same way: wall time,
+CPU seconds and peak RSS from ``wait4`` (``ru_maxrss`` of that child), with the 1-minute load
+average when it started (the machine has 2 cores shared with other work: read the load).
+
+* duckdb: ``toolkit check data TRAIN_DIR --test TEST_DIR ... --engine duckdb --html --json-out``
+  -- the whole report (all checks + HTML), as a user runs it.
+* floor: DuckDB alone scanning every column of both folders once (min/max per column) --
+  no engine path can beat one scan; the ratio says how far the report is from it.
+* pandas: the same command with ``--engine pandas`` (in memory), under an address-space cap.
+* ydata: ydata-profiling ``minimal=True`` + HTML on the same 10M rows (pandas), under the cap;
+  it lives in its own venv (see benchmarks/health_vs_ydata.py), created here when missing.
+* spark: the same command with ``--engine spark`` (``local[2]``): the same findings as DuckDB?
+* 100M: the duckdb command on 100M rows (generated, then deleted): peak RSS, time.
+
+The capped children get ``RLIMIT_AS`` (``--cap-gb``, default 8): past it they fail with a
+MemoryError instead of pushing a shared machine into swap or the OOM killer; that is reported
+as the point where they fail.
+
+Run: .venv/bin/python benchmarks/checks_at_scale.py [--rows 10000000] [--big-rows 100000000]
+     [--skip ydata,pandas,spark,big] [--repeat 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / "_work"
+YDATA_VENV = WORK / "ydata-venv"
+TOOLKIT = Path(sys.executable).with_name("toolkit")
+FILE_ROWS = 1_000_000
+ROLES = ["--target", "target", "--group", "user_id", "--time", "event_time"]
+
+FLOOR_RUN = """
+import sys, duckdb
+con = duckdb.connect()
+for folder in sys.argv[1:]:
+    rel = con.read_parquet(f"{folder}/*.parquet")
+    exprs = ", ".join(f'min("{c}"), max("{c}")' for c in rel.columns)
+    con.execute(f"SELECT count(*), {exprs} FROM read_parquet('{folder}/*.parquet')").fetchall()
+"""
+
+YDATA_RUN = """
+import sys, warnings
+warnings.filterwarnings("ignore")
+import pandas as pd
+from ydata_profiling import ProfileReport
+df = pd.concat([pd.read_parquet(sys.argv[1]), pd.read_parquet(sys.argv[2])], ignore_index=True)
+ProfileReport(df, minimal=True, progress_bar=False).to_file(sys.argv[3])
+"""
+
+
+@dataclass
+class Measure:
+    wall: float
+    cpu: float
+    peak_gb: float
+    code: int
+    load: float
+    tail: str
+
+    @property
+    def ok(self) -> bool:
+        return self.code in (0, 1)  # 1: the report has high findings (it must, here)
+
+
+def generate(root: Path, rows: int) -> tuple[Path, Path]:
+    """train/ and test/ folders of 1M-row Parquet files (80/20), reused when complete."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from toolkit.checks.planted import planted_batches
+
+    done = root / "_COMPLETE"
+    folders = root / "train", root / "test"
+    if done.exists():
+        return folders
+    shutil.rmtree(root, ignore_errors=True)
+    start = time.perf_counter()
+    n_train = rows * 4 // 5
+    for folder, split, n in zip(folders, ("train", "test"), (n_train, rows - n_train), strict=True):
+        folder.mkdir(parents=True)
+        for i, batch in enumerate(planted_batches(n, split=split, batch_rows=FILE_ROWS)):
+            pq.write_table(
+                pa.Table.from_batches([batch]),
+                folder / f"part-{i:05d}.parquet",
+                row_group_size=FILE_ROWS // 4,
+            )
+    size = sum(p.stat().st_size for p in root.rglob("*.parquet"))
+    done.write_text(f"{rows}\n", encoding="utf-8")
+    print(f"  generated {rows:,} rows in {time.perf_counter() - start:.0f} s ({size / 1e9:.2f} GB)")
+    return folders
+
+
+def measure(argv: list[str], *, cap_gb: float | None = None) -> Measure:
+    """Run ``argv`` as a child (under an address-space cap when given)."""
+
+    def limit() -> None:
+        if cap_gb is not None:
+            cap = int(cap_gb * 1024**3)
+            resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+    load = os.getloadavg()[0]
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=limit, text=True
+    )
+    _, err = proc.communicate()
+    wall = time.perf_counter() - start
+    # This process (Children.run starts one per measurement) has this one child: exact.
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    code = proc.returncode
+    tail = (err.strip().splitlines() or [""])[-1][:200]
+    return Measure(
+        wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024**2, code, load, tail
+    )
+
+
+class Children:
+    """Per-child figures: RUSAGE_CHILDREN is cumulative (CPU) and a running max (RSS), so each
+    child runs in its own short-lived measuring process and reports its own usage."""
+
+    @staticmethod
+    def run(argv: list[str], cap_gb: float | None = None) -> Measure:
+        probe = [sys.executable, __file__, "--measure-child", json.dumps([argv, cap_gb])]
+        done = subprocess.run(probe, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(done.stderr[-2000:])
+        return Measure(**json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def report_command(train: Path, test: Path, engine: str, out: Path) -> list[str]:
+    return [
+        str(TOOLKIT),
+        "check",
+        "data",
+        str(train),
+        "--test",
+        str(test),
+        *ROLES,
+        "--engine",
+        engine,
+        "--html",
+        str(out / f"{engine}.html"),
+        "--json-out",
+        str(out / f"{engine}.json"),
+        "-q",
+    ]
+
+
+def findings(path: Path) -> set[tuple[str, str, tuple[str, ...]]]:
+    """(check, severity, columns) of every finding in a --json-out file."""
+    payload = json.loads(path.read_text(encoding="utf-8"))
+    return {
+        (f["check"], f["severity"], tuple(f["columns"]))
+        for check in payload["checks"]
+        for f in check["findings"]
+    }
+
+
+def ensure_ydata() -> Path | None:
+    python = YDATA_VENV / "bin" / "python"
+    if not python.exists():
+        print("  creating the ydata-profiling venv (benchmarks/_work/ydata-venv) ...")
+        subprocess.run([sys.executable, "-m", "venv", str(YDATA_VENV)], check=True)
+        subprocess.run(
+            [
+                str(YDATA_VENV / "bin" / "pip"),
+                "install",
+                "-q",
+                "ydata-profiling",
+                "setuptools",
+                "pyarrow",
+            ],
+            check=False,
+        )
+    return python if python.exists() else None
+
+
+def row(name: str, m: Measure | None) -> str:
+    if m is None:
+        return f"{name:<40}{'skipped':>9}"
+    status = "" if m.ok else f"  FAILED (exit {m.code}): {m.tail}"
+    return f"{name:<40}{m.wall:>9.1f}{m.cpu:>9.1f}{m.peak_gb:>9.2f}{m.load:>7.1f}{status}"
+
+
+def compare(label: str, a: Path, b: Path) -> None:
+    fa, fb = findings(a), findings(b)
+    if fa == fb:
+        print(f"  {label}: the same {len(fa)} findings (check, severity, columns)")
+        return
+    print(
+        f"  {label}: findings differ; only in {a.stem}: {sorted(fa - fb)[:6]}; "
+        f"only in {b.stem}: {sorted(fb - fa)[:6]}"
+    )
+
+
+def planted_found(path: Path) -> None:
+    from toolkit.checks.planted import PLANTED
+
+    found = findings(path)
+    missed = [
+        p
+        for p in PLANTED
+        if not any(
+            c == p.check
+            and s == p.severity
+            and (p.columns == ("*",) or tuple(cols[: len(p.columns)]) == p.columns)
+            for c, s, cols in found
+        )
+    ]
+    print(
+        f"  planted problems found by {path.stem}: {len(PLANTED) - len(missed)}/{len(PLANTED)}"
+        + (f"; missed {[(p.check, p.severity, p.columns) for p in missed]}" if missed else "")
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--big-rows", type=int, default=100_000_000)
+    parser.add_argument("--skip", default="", help="comma-separated: ydata,pandas,spark,big")
+    parser.add_argument("--cap-gb", type=float, default=8.0)
+    parser.add_argument("--repeat", type=int, default=1, help="duckdb/floor pairs (median ratio)")
+    parser.add_argument("--measure-child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure_child:
+        argv, cap = json.loads(args.measure_child)
+        print(json.dumps(measure(argv, cap_gb=cap).__dict__))
+        return
+    skip = set(filter(None, args.skip.split(",")))
+    out = WORK / "scale_out"
+    out.mkdir(parents=True, exist_ok=True)
+    print(f"{os.cpu_count()} cores; load average (1 min) {os.getloadavg()[0]:.1f}")
+    print(f"planted table: {args.rows:,} rows x 20 columns (80/20 train/test) ...")
+    train, test = generate(WORK / f"planted_{args.rows}", args.rows)
+    results: dict[str, Measure | None] = {}
+    pairs = []
+    for i in range(args.repeat):  # alternate the report and its floor: paired ratios
+        print(f"duckdb report (all checks + HTML), run {i + 1} ...")
+        results["duckdb"] = Children.run(report_command(train, test, "duckdb", out))
+        print("floor: DuckDB scanning every column once ...")
+        results["floor"] = Children.run([sys.executable, "-c", FLOOR_RUN, str(train), str(test)])
+        pairs.append(results["duckdb"].wall / results["floor"].wall)
+    if "pandas" not in skip:
+        print(f"pandas in memory (same command, --engine pandas, {args.cap_gb:g} GB cap) ...")
+        results["pandas"] = Children.run(report_command(train, test, "pandas", out), args.cap_gb)
+    if "ydata" not in skip and (python := ensure_ydata()) is not None:
+        print(f"ydata-profiling minimal + HTML ({args.cap_gb:g} GB cap) ...")
+        html = str(out / "ydata.html")
+        results["ydata"] = Children.run(
+            [str(python), "-c", YDATA_RUN, str(train), str(test), html], args.cap_gb
+        )
+    if "spark" not in skip:
+        print("spark local[2] (same command, --engine spark) ...")
+        results["spark"] = Children.run(report_command(train, test, "spark", out))
+    big = None
+    if "big" not in skip and args.big_rows:
+        need = (
+            1.3
+            * args.big_rows
+            / args.rows
+            * sum(p.stat().st_size for p in (WORK / f"planted_{args.rows}").rglob("*.parquet"))
+        )
+        free = shutil.disk_usage(WORK).free
+        if free < need + 5e9:
+            print(f"100M skipped: {free / 1e9:.0f} GB free, {need / 1e9:.0f} GB needed (+5 GB)")
+        else:
+            print(
+                f"{args.big_rows:,} rows (needs ~{need / 1e9:.0f} GB of {free / 1e9:.0f} free) ..."
+            )
+            root = WORK / f"planted_{args.big_rows}"
+            big_train, big_test = generate(root, args.big_rows)
+            try:
+                big = Children.run(report_command(big_train, big_test, "duckdb", out / "big"))
+            finally:
+                shutil.rmtree(root, ignore_errors=True)  # 100M rows do not stay on disk
+    labels = {
+        "duckdb": f"toolkit report, duckdb ({args.rows / 1e6:g}M)",
+        "floor": "floor: duckdb scan of every column",
+        "pandas": "toolkit report, pandas in memory",
+        "ydata": "ydata-profiling minimal",
+        "spark": "toolkit report, spark local[2]",
+    }
+    print(f"\n{'':<40}{'wall s':>9}{'CPU s':>9}{'peak GB':>9}{'load':>7}")
+    for name, label in labels.items():
+        if name in results:
+            print(row(label, results.get(name)))
+    if big is not None:
+        print(row(f"toolkit report, duckdb ({args.big_rows / 1e6:g}M)", big))
+    d = results.get("duckdb")
+    if d is None:  # --skip duckdb: compare with the findings of its last run
+        d = Measure(float("nan"), float("nan"), float("nan"), 0, float("nan"), "")
+    else:
+        print(
+            f"\nduckdb targets: <= 60 s ({d.wall:.1f}), <= 2 GB peak ({d.peak_gb:.2f})"
+            f"; {statistics.median(pairs):.1f}x its floor (median of {len(pairs)} paired)"
+        )
+    for name in ("pandas", "ydata"):
+        m = results.get(name)
+        if m is not None and m.ok and d.ok:
+            print(
+                f"{name}: {m.wall / d.wall:.1f}x the duckdb time, {m.peak_gb / d.peak_gb:.1f}x "
+                "its peak memory"
+            )
+        elif m is not None:
+            print(f"{name}: failed after {m.wall:.0f} s at {m.peak_gb:.2f} GB peak: {m.tail}")
+    if big is not None:
+        print(
+            f"{args.big_rows / 1e6:g}M duckdb: {big.wall:.0f} s, peak {big.peak_gb:.2f} GB "
+            "(target <= 4 GB)"
+        )
+    if d.ok:
+        planted_found(out / "duckdb.json")
+        for name in ("spark", "pandas"):
+            m = results.get(name)
+            if m is not None and m.ok and (out / f"{name}.json").exists():
+                compare(f"{name} vs duckdb", out / f"{name}.json", out / "duckdb.json")
+
+
+if __name__ == "__main__":
+    main()
