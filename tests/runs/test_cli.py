@@ -104,6 +104,28 @@ def test_compare_shows_only_differing_params(
     assert code == 2 and "--last" in err
 
 
+def test_compare_of_one_run_shows_it_as_it_is(
+    invoke: Callable[..., tuple[int, str, str]], tmp_path: Path
+) -> None:
+    """A project's first `make report` compares --last 5 of one run: exit 0, the run's own
+    parameters and metrics, no "best" mark (nothing to be better than), a note to record more."""
+    root = tmp_path / "runs"
+    with tr.start("train", params={"C": 1.0, "seed": 0}, root=root, git=False) as run:
+        run.log("accuracy", 0.9)
+    html = tmp_path / "runs.html"
+    code, out, err = invoke(
+        "runs", "--dir", str(root), "compare", "--last", "5", "--html", str(html)
+    )
+    assert code == 0, err
+    assert f"one run ({run.id}): nothing to compare it with yet" in out
+    assert re.search(r"^C +1$", out, re.M) and re.search(r"^accuracy +0\.9$", out, re.M)
+    assert "*" not in out and "equal in every run" not in out
+    page = html.read_text(encoding="utf-8")
+    assert "One run so far" in page and "<b>" not in page and ">C<" in page
+    code, out, _ = invoke("runs", "--dir", str(root), "compare", "--last", "5", "--json")
+    assert json.loads(out)["metrics"]["accuracy"]["best"] is None
+
+
 def test_a_damaged_run_is_reported_by_id_and_the_others_still_list(
     invoke: Callable[..., tuple[int, str, str]], store: Path
 ) -> None:

@@ -282,23 +282,29 @@ def compare_cmd(
         echo_json(comparison.to_dict())
         return
     header = ["", *comparison.labels]
-    if comparison.differing:
+    if len(comparison.runs) == 1:  # nothing to compare with yet: show the run as it is
+        click.echo(f"one run ({comparison.runs[0].id}): nothing to compare it with yet")
+        if comparison.constant:
+            rows = [[k, _fmt(v)] for k, v in comparison.constant.items()]
+            click.echo(_table(["param", comparison.labels[0]], rows))
+    elif comparison.differing:
         click.echo(
             _table(["param", *header[1:]], [[k, *map(_fmt, v)] for k, v in comparison.param_rows()])
         )
     else:
         click.echo("all parameters are equal")
-    if comparison.constant:
+    if comparison.constant and len(comparison.runs) > 1:
         click.echo(f"({len(comparison.constant)} parameter(s) equal in every run not shown)")
     rows = []
     for metric, values, flags, best in comparison.metric_rows():
         cells = []
         for i, (value, flag) in enumerate(zip(values, flags, strict=True)):
-            text = _fmt(value) + (" *" if i == best and len(values) > 1 else "")
+            text = _fmt(value) + (" *" if i == best else "")
             cells.append(text + (f" (!{flag} nan/inf)" if flag else ""))
         rows.append([metric, *cells])
     if rows:
-        click.echo("\n" + _table(["metric (last; * best)", *header[1:]], rows))
+        title = "metric (last; * best)" if len(comparison.runs) > 1 else "metric (last)"
+        click.echo("\n" + _table([title, *header[1:]], rows))
     for path, what in ((html, "report"), (plot, "curves")):
         if path is not None:
             click.echo(f"{what}: {path}", err=True)

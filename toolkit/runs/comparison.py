@@ -81,8 +81,10 @@ class Comparison:
     metrics: list[str]
 
     def best(self, metric: str) -> int | None:
-        """Index of the run with the best last value of ``metric`` (None if none is finite or
-        all are equal)."""
+        """Index of the run with the best last value of ``metric`` (None for a single run, or
+        when none is finite or all are equal)."""
+        if len(self.runs) < 2:
+            return None  # one run: nothing to be better than
         values = [s.get(metric, {}).get("last") for s in self.summaries]
         finite = [(v, i) for i, v in enumerate(values) if _is_number(v)]
         if not finite or (len(finite) > 1 and len({v for v, _ in finite}) == 1):
@@ -124,6 +126,34 @@ class Comparison:
                 for metric, values, flags, best in self.metric_rows()
             },
         }
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per run (indexed by label): the parameters that differ (every parameter
+        when there is one run) and each metric's last value; how a notebook shows it.
+
+        Example:
+            >>> import tempfile
+            >>> from toolkit.runs.recording import start
+            >>> from toolkit.runs.store import RunStore
+            >>> root = tempfile.mkdtemp()
+            >>> for c in (1.0, 0.1):
+            ...     with start("fit", params={"C": c, "seed": 0}, root=root, git=False) as run:
+            ...         run.log("accuracy", 0.9 + c / 100)
+            >>> compare(RunStore(root).load().runs).to_frame().columns.tolist()
+            ['C', 'accuracy']
+        """
+        import pandas as pd
+
+        keys = self.differing if len(self.runs) > 1 else list(self.constant)
+        both = set(keys) & set(self.metrics)  # a name used twice gets its kind as a prefix
+        rows = []
+        for params, summary in zip(self.params, self.summaries, strict=True):
+            row = {(f"params.{k}" if k in both else k): params.get(k) for k in keys}
+            for metric in self.metrics:
+                column = f"metrics.{metric}" if metric in both else metric
+                row[column] = summary.get(metric, {}).get("last")
+            rows.append(row)
+        return pd.DataFrame(rows, index=pd.Index(self.labels, name="run"))
 
     def curve_metrics(self) -> list[str]:
         """Metrics logged at more than one step in some run: the ones worth drawing as curves."""
