@@ -103,10 +103,30 @@ def test_notebooks_go_through_the_hooks_from_a_plain_shell(
     assert_hooks_guard_notebooks(project, user_toolkit.env, "notebooks")
 
 
+def recorded_runs(user: UserToolkit, project: Path) -> list[dict[str, object]]:
+    """`toolkit runs list --json` in the project, with the project's own toolkit."""
+    toolkit = str(project / ".venv" / "bin" / "toolkit")
+    listed = run([toolkit, "runs", "list", "--json"], cwd=project, env=user.env).stdout
+    runs: list[dict[str, object]] = json.loads(listed)["runs"]
+    return runs
+
+
 def test_data_train_report_loop(user_toolkit: UserToolkit, churn) -> None:
-    """`make report` runs data -> train -> the notebook report; outputs stay out of git."""
+    """`make train`, a config change, `make report` (data -> train -> runs comparison -> the
+    notebook report): two runs recorded and compared; outputs and runs stay out of git."""
     project, _ = churn
-    make(user_toolkit, project, "report")
+    before = len(recorded_runs(user_toolkit, project))
+    config = project / "configs" / "default.toml"
+    try:
+        make(user_toolkit, project, "train")
+        config.write_text(
+            config.read_text().replace("regularization_c = 1.0", "regularization_c = 0.1")
+        )
+        output = make(user_toolkit, project, "report")
+        status = run(["git", "status", "--porcelain"], cwd=project, env=user_toolkit.env).stdout
+    finally:
+        restore(user_toolkit, project)
+    assert status == " M configs/default.toml\n", status  # runs/, reports/, models/ ignored
     metrics = json.loads((project / "reports" / "metrics.json").read_text())
     assert metrics["balanced_accuracy"] > 0.9
     assert (project / "reports" / "figures" / "confusion.png").stat().st_size > 0
@@ -114,8 +134,20 @@ def test_data_train_report_loop(user_toolkit: UserToolkit, churn) -> None:
     assert (project / "data" / "raw" / "starter.csv").is_file()
     report = project / "reports" / "notebooks" / "01-starter-baseline.html"
     assert "data:image/png;base64," in report.read_text(encoding="utf-8")
-    status = run(["git", "status", "--porcelain"], cwd=project, env=user_toolkit.env).stdout
-    assert status == "", status
+    # The two trainings are two finished runs; compare shows the changed parameter.
+    runs = recorded_runs(user_toolkit, project)
+    assert len(runs) == before + 2
+    first, second = runs[-2:]
+    assert (first["name"], first["status"]) == ("train", "finished")
+    assert (
+        first["params"]["regularization_c"] == 1.0 and second["params"]["regularization_c"] == 0.1
+    )
+    assert "regularization_c" in output and "test/accuracy" in output  # make report's table
+    compared = user_toolkit.toolkit("runs", "compare", "--last", "2", "--json", cwd=project)
+    differing = json.loads(compared.stdout)["differing_params"]
+    assert list(differing["regularization_c"].values()) == [1.0, 0.1]
+    page = (project / "reports" / "runs.html").read_text(encoding="utf-8")
+    assert first["id"] in page and second["id"] in page and "regularization_c" in page
 
 
 ROC_NOTEBOOK = {
@@ -268,5 +300,9 @@ def test_framework_free_project_without_notebooks(
     output = make(user, project, "test")
     assert "warnings summary" not in output
     assert "strip notebook outputs" not in output
-    make(user, project, "train")
+    # `make report` in a fresh project: one run recorded, shown as it is (nothing to compare).
+    output = make(user, project, "report")
     assert json.loads((project / "reports" / "metrics.json").read_text())["accuracy"] > 0.8
+    assert "nothing to compare it with yet" in output
+    page = (project / "reports" / "runs.html").read_text(encoding="utf-8")
+    assert "One run so far" in page and "random_state" in page

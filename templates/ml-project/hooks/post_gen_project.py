@@ -35,7 +35,7 @@ def starter_notebook() -> dict:
         ("code", ["parameters"], "test_size = 0.25\nrandom_state = 0"),
         # `%matplotlib inline` so figures are kept in the outputs even when MPLBACKEND=Agg is set.
         ("code", [], "%matplotlib inline\nimport pandas as pd\n\n"
-         f"from {PACKAGE}.config import Config\n"
+         f"from {PACKAGE}.config import Config, project_root\n"
          f"from {PACKAGE}.data import load_dataset, split_dataset\n"
          f"from {PACKAGE}.models.train import train\n"
          f"from {PACKAGE}.plots import plot_confusion, save_figure\n"
@@ -52,6 +52,17 @@ def starter_notebook() -> dict:
         ("markdown", [], "## Errors by class"),
         ("code", [], "ax = plot_confusion(model, X_test, y_test)\n"
          "figure_path = save_figure(ax.figure, \"confusion\")"),
+        ("markdown", [], "## Compare runs\n\n"
+         "Every `make train` records a run in `runs/`: its config, data hash, git commit and "
+         "test metrics. The last five side by side (the parameters that differ, each metric's "
+         "last value); `make report` writes the same comparison to `reports/runs.html`."),
+        ("code", [], "from toolkit.runs import RunStore, compare\n\n"
+         "recorded = RunStore(project_root() / \"runs\").load().runs[-5:]\n"
+         "print(f\"{len(recorded)} recent run(s) in runs/ (`make train` records one)\")\n"
+         "comparison = compare(recorded) if recorded else None\n"
+         "if comparison is not None and comparison.curve_metrics():\n"
+         "    comparison.plot()  # metric-vs-step curves, one colour per run\n"
+         "comparison.to_frame() if comparison is not None else None"),
     ]
     return {
         "cells": [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 {% if cookiecutter.ml_framework == "scikit-learn" -%}
 import argparse
+import dataclasses
 import json
 from pathlib import Path
 
@@ -39,7 +40,9 @@ def save_model(model: Model, path: str | Path) -> Path:
     return path
 {%- elif cookiecutter.ml_framework == "PyTorch" -%}
 import argparse
+import dataclasses
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -74,8 +77,16 @@ class Model:
         return self.predict_proba(X).argmax(axis=1)
 
 
-def train(X: pd.DataFrame, y: pd.Series, config: Config) -> Model:
-    """Full-batch Adam on a one-hidden-layer MLP; seeded, so runs repeat exactly on CPU."""
+def train(
+    X: pd.DataFrame,
+    y: pd.Series,
+    config: Config,
+    on_epoch: Callable[[int, float], None] | None = None,
+) -> Model:
+    """Full-batch Adam on a one-hidden-layer MLP; seeded, so runs repeat exactly on CPU.
+
+    ``on_epoch(epoch, loss)`` is called after every epoch (``main`` logs the loss curve).
+    """
     torch.manual_seed(config.random_state)
     values = build_features(X).to_numpy()
     median = np.nanmedian(values, axis=0)
@@ -92,11 +103,13 @@ def train(X: pd.DataFrame, y: pd.Series, config: Config) -> Model:
     optimizer = torch.optim.Adam(network.parameters(), lr=config.learning_rate)
     loss_fn = nn.CrossEntropyLoss()
     network.train()
-    for _ in range(config.epochs):
+    for epoch in range(config.epochs):
         optimizer.zero_grad()
         loss = loss_fn(network(inputs), targets)
         loss.backward()
         optimizer.step()
+        if on_epoch is not None:
+            on_epoch(epoch, loss.item())
     return Model(network, median, mean, std)
 
 
@@ -116,6 +129,7 @@ def save_model(model: Model, path: str | Path) -> Path:
     return path
 {%- else -%}
 import argparse
+import dataclasses
 import json
 import pickle
 from pathlib import Path
@@ -167,9 +181,17 @@ def save_model(model: Model, path: str | Path) -> Path:
 
 def main(argv: list[str] | None = None) -> dict[str, float]:
     """Train, print test metrics as JSON; save the model under models/ and the metrics and the
-    confusion matrix under reports/. This is what ``make train`` runs."""
+    confusion matrix under reports/. This is what ``make train`` runs.
+
+    Each call is recorded as a run in ``runs/`` (git-ignored): the config, the data file's
+    hash, the git commit, the test metrics and the saved files. ``toolkit runs list`` and
+    ``toolkit runs compare --last 5`` show them; ``make report`` writes the comparison to
+    ``reports/runs.html``.
+    """
+    from toolkit import runs
+
     from {{ cookiecutter.package_name }}.plots import plot_confusion, save_figure
-    from {{ cookiecutter.package_name }}.predict import evaluate
+    from {{ cookiecutter.package_name }}.predict import evaluate, predict
 
     root = project_root()
     parser = argparse.ArgumentParser(description=__doc__)
@@ -178,16 +200,33 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     parser.add_argument("--output", default=str(root / "models" / "model.bin"), help="model file")
     args = parser.parse_args(argv)
     config = Config.from_toml(args.config)
-    X, y = load_dataset() if args.data is None else load_csv(args.data)
-    X_train, X_test, y_train, y_test = split_dataset(X, y, config)
-    model = train(X_train, y_train, config)
-    metrics = evaluate(model, X_test, y_test)
-    print(json.dumps(metrics, indent=2))
-    print(f"model saved to {save_model(model, args.output)}")
-    reports = root / "reports"
-    reports.mkdir(parents=True, exist_ok=True)
-    (reports / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
-    print(f"figure saved to {save_figure(plot_confusion(model, X_test, y_test), 'confusion')}")
+    params = {"config": args.config or "configs/default.toml", **dataclasses.asdict(config)}
+    data = [] if args.data is None else [args.data]
+    with runs.start("train", params=params, data=data, root=root / "runs") as run:
+        X, y = load_dataset() if args.data is None else load_csv(args.data)
+        X_train, X_test, y_train, y_test = split_dataset(X, y, config)
+{%- if cookiecutter.ml_framework == "PyTorch" %}
+        model = train(
+            X_train, y_train, config, on_epoch=lambda epoch, loss: run.log("loss", loss, epoch)
+        )
+{%- else %}
+        model = train(X_train, y_train, config)
+{%- endif %}
+        metrics = evaluate(model, X_test, y_test)
+        run.log_many({name: value for name, value in metrics.items() if name != "n_samples"})
+        # Every evaluation on the test set counts for `toolkit runs audit` (overfitting it).
+        run.evaluate("test", y_test, predict(model, X_test), metric="accuracy")
+        print(json.dumps(metrics, indent=2))
+        model_path = save_model(model, args.output)
+        run.artifact(model_path)
+        print(f"model saved to {model_path}")
+        metrics_path = root / "reports" / "metrics.json"
+        metrics_path.parent.mkdir(parents=True, exist_ok=True)
+        metrics_path.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+        figure = save_figure(plot_confusion(model, X_test, y_test), "confusion")
+        run.artifact(figure)
+        print(f"figure saved to {figure}")
+    print(f"run {run.id} recorded in runs/ (compare: toolkit runs compare --last 5)")
     return metrics
 
 
