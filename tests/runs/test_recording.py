@@ -123,6 +123,21 @@ def test_nan_and_inf_are_recorded_and_flagged_not_dropped(tmp_path: Path) -> Non
     json.loads((record.path / "run.json").read_text(), parse_constant=pytest.fail)
 
 
+def test_runs_written_one_line_per_point_still_read(tmp_path: Path) -> None:
+    """Format 1 stores (one line per point, times in seconds) read as before, also when a
+    resumed run appended format 2 batches after them."""
+    with tr.start("old", root=tmp_path, git=False) as run:
+        pass
+    old_lines = '{"m":"loss","v":0.5,"s":0,"t":1.250}\n{"m":"loss","v":"nan","s":1,"t":2.000}\n'
+    (run.dir / "metrics.jsonl").write_text(old_lines)
+    with tr.resume(run.id, root=tmp_path) as again:
+        again.log("loss", 0.25)
+    points = RunStore(tmp_path).find(run.id).points()
+    assert [(p.step, p.time) for p in points[:2]] == [(0, 1.25), (1, 2.0)]
+    assert math.isnan(points[1].value) and (points[2].step, points[2].value) == (2, 0.25)
+    assert RunStore(tmp_path).find(run.id).summary()["loss"]["count"] == 3
+
+
 def test_a_non_json_parameter_is_one_error_naming_it(tmp_path: Path) -> None:
     bad = {"model": {"est": object()}}
     with (

@@ -205,7 +205,7 @@ def _import_one(client: Any, store: RunStore, mlflow_run: Any, tracking_uri: str
         for m in client.get_metric_history(info.run_id, key)
     ]
     points.sort(key=lambda p: p[3])
-    atomic_write_text(run_dir / METRICS_FILE, format_points(points, {}))
+    atomic_write_text(run_dir / METRICS_FILE, format_points(points))
     record = RunRecord(run_dir.name, run_dir, {})
     ended = info.end_time / 1000 if info.end_time else None
     commit = data.tags.get("mlflow.source.git.commit")

@@ -4,7 +4,7 @@ Layout (every file parses on its own; nothing is shared between runs)::
 
     runs/.gitignore              "*": the store ignores itself in git
     runs/<id>/run.json           metadata: params, git, data hashes, status, summary (atomic)
-    runs/<id>/metrics.jsonl      one line per logged point, appended with O_APPEND
+    runs/<id>/metrics.jsonl      logged points, one line per metric and flush, appended (O_APPEND)
     runs/<id>/evals/<n>.npz      the labels and predictions of each test-set evaluation
     runs/<id>/writer.lock        held while a process writes the run (pid, host)
 
@@ -31,13 +31,15 @@ import socket
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from toolkit._io import atomic_write_text
 from toolkit.errors import ToolkitError, UsageError
 
-FORMAT = 1
+FORMAT = 2  # 2: metrics.jsonl holds one line per metric and flush (see format_points)
 META_FILE = "run.json"
 METRICS_FILE = "metrics.jsonl"
 EVALS_DIR = "evals"
@@ -184,45 +186,73 @@ def new_tally() -> list[Any]:
     return [0, 0, math.inf, -math.inf, math.nan, -1]
 
 
-def format_points(points: list[tuple[str, float, int, float]], keys: dict[str, str]) -> str:
-    """``metrics.jsonl`` text for ``(metric, value, step, time)`` tuples: one JSON object per
-    line, ``{"m": name, "v": value, "s": step, "t": time}``. ``keys`` caches JSON-encoded names.
+Row = tuple[str, float, int, float]  # (metric, value, step, time) as Run.log buffers them
+_ENCODE = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+
+
+def _json_values(values: tuple[float, ...]) -> list[Any] | tuple[float, ...]:
+    """Values as JSON can hold them: NaN/inf as their strings (see :data:`NONFINITE`)."""
+    if all(map(math.isfinite, values)):  # C-speed check; the usual case
+        return values
+    return [v if math.isfinite(v) else json.loads(encode_number(v)) for v in values]
+
+
+def batches(
+    rows: list[Row],
+) -> Iterator[tuple[str, tuple[float, ...], tuple[int, ...], tuple[float, ...]]]:
+    """``rows`` grouped by metric (logging order kept within each): ``(metric, values, steps,
+    times)``. Sorting and transposing run in C: this is the hot path of logging many points.
 
     Example:
-        >>> format_points([("loss", 0.5, 0, 1.0), ("loss", float("nan"), 1, 2.0)], {})
-        '{"m":"loss","v":0.5,"s":0,"t":1.000}\\n{"m":"loss","v":"nan","s":1,"t":2.000}\\n'
+        >>> list(batches([("loss", 0.5, 0, 1.0), ("acc", 0.7, 0, 1.0), ("loss", 0.4, 1, 2.0)]))
+        [('acc', (0.7,), (0,), (1.0,)), ('loss', (0.5, 0.4), (0, 1), (1.0, 2.0))]
     """
-    for metric in {p[0] for p in points} - keys.keys():
-        keys[metric] = json.dumps(metric, ensure_ascii=False)
-    # One comprehension (C-speed loop): this is the hot path of logging 100,000 points.
-    return "".join(
-        [
-            f'{{"m":{keys[m]},"v":{repr(v) if v - v == 0.0 else encode_number(v)},'
-            f'"s":{s},"t":{t:.3f}}}\n'
-            for m, v, s, t in points
-        ]
-    )
+    for metric, group in groupby(sorted(rows, key=itemgetter(0)), key=itemgetter(0)):
+        _, values, steps, times = zip(*group, strict=True)
+        yield metric, values, steps, times
 
 
-def tally_points(
-    tallies: dict[str, list[Any]], points: list[tuple[str, float, int, float]]
-) -> None:
-    """Count ``(metric, value, step, time)`` points into per-metric tallies, in bulk."""
-    groups: dict[str, list[float]] = {}
-    last_step: dict[str, int] = {}
-    for m, v, s, _ in points:
-        groups.setdefault(m, []).append(v)
-        last_step[m] = s
-    for metric, values in groups.items():
-        tally = tallies.setdefault(metric, new_tally())
-        finite = [v for v in values if v - v == 0.0]  # NaN and inf are not finite
-        tally[0] += len(values)
-        tally[1] += len(values) - len(finite)
-        if finite:
-            tally[2] = min(tally[2], min(finite))
-            tally[3] = max(tally[3], max(finite))
-        tally[4] = values[-1]
-        tally[5] = last_step[metric]
+def format_points(rows: list[Row]) -> str:
+    """``metrics.jsonl`` text for ``(metric, value, step, time)`` rows: one JSON line per metric,
+    ``{"m": name, "s": [steps], "v": [values], "ms": [times in milliseconds]}``. Whole numbers
+    for the times, because formatting floats is most of the cost of logging (the values keep
+    every digit). Format 1 wrote a line per point, ``{"m": name, "v": value, "s": step, "t":
+    seconds}``; :func:`read_points` reads both.
+
+    Example:
+        >>> format_points([("loss", 0.5, 0, 1.0), ("loss", float("nan"), 1, 2.5)])
+        '{"m":"loss","s":[0,1],"v":[0.5,"nan"],"ms":[1000,2500]}\\n'
+    """
+    return "".join(format_batch(*batch) for batch in batches(rows))
+
+
+def format_batch(
+    metric: str, values: tuple[float, ...], steps: tuple[int, ...], times: tuple[float, ...]
+) -> str:
+    """One line of ``metrics.jsonl`` (see :func:`format_points`), newline included."""
+    stamps = [int(t * 1000) for t in times]
+    return _ENCODE({"m": metric, "s": steps, "v": _json_values(values), "ms": stamps}) + "\n"
+
+
+def tally_batch(tally: list[Any], values: tuple[float, ...], last_step: int) -> None:
+    """Count one metric's ``values`` (in logging order) into its tally (see :func:`new_tally`)."""
+    if all(map(math.isfinite, values)):
+        finite: tuple[float, ...] | list[float] = values
+    else:
+        finite = [v for v in values if math.isfinite(v)]
+    tally[0] += len(values)
+    tally[1] += len(values) - len(finite)
+    if finite:
+        tally[2] = min(tally[2], min(finite))
+        tally[3] = max(tally[3], max(finite))
+    tally[4] = values[-1]
+    tally[5] = last_step
+
+
+def tally_points(tallies: dict[str, list[Any]], rows: list[Row]) -> None:
+    """Count ``(metric, value, step, time)`` rows into per-metric tallies, in bulk."""
+    for metric, values, steps, _ in batches(rows):
+        tally_batch(tallies.setdefault(metric, new_tally()), values, steps[-1])
 
 
 def tally_summary(tally: list[Any]) -> dict[str, Any]:
@@ -251,6 +281,25 @@ def summarize(points: Iterable[Point]) -> dict[str, dict[str, Any]]:
     return {metric: tally_summary(tally) for metric, tally in tallies.items()}
 
 
+def _row_points(row: Any) -> list[Point]:
+    """The points of one parsed line (a batch of format 2, or one point of format 1)."""
+    metric = row["m"]
+    if not isinstance(metric, str):
+        raise TypeError("metric name is not text")
+    steps, values = row["s"], row["v"]
+    if type(steps) is list:  # format 2: a batch, times in milliseconds
+        times = [ms / 1000 for ms in row["ms"]]
+    else:  # format 1: one point
+        steps, values, times = [steps], [values], [row["t"]]
+    if not len(steps) == len(values) == len(times):
+        raise ValueError("steps, values and times differ in length")
+    if not all(type(s) is int for s in steps):
+        raise TypeError("a step is not an integer")
+    if not all(type(v) is float for v in values):  # ints, or the strings of NaN/inf
+        values = [decode_number(v) for v in values]
+    return [Point(metric, v, s, float(t)) for s, v, t in zip(steps, values, times, strict=True)]
+
+
 def read_points(path: Path, problems: list[str]) -> Iterator[Point]:
     """Points of one ``metrics.jsonl``; a damaged line is skipped and named in ``problems``."""
     try:
@@ -259,21 +308,22 @@ def read_points(path: Path, problems: list[str]) -> Iterator[Point]:
         return
     try:  # fast path: the whole file as one JSON array (10x faster than line by line)
         rows = json.loads(b"[" + data.rstrip(b"\n").replace(b"\n", b",") + b"]") if data else []
-        points = [Point(r["m"], decode_number(r["v"]), r["s"], r["t"]) for r in rows]
-        if all(type(p.step) is int and isinstance(p.metric, str) for p in points):
-            yield from points
-            return
+        points = [point for row in rows for point in _row_points(row)]
     except (ValueError, KeyError, TypeError):
         pass
+    else:
+        yield from points
+        return
     bad: list[int] = []
     for number, line in enumerate(data.split(b"\n"), start=1):
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
-            yield Point(str(row["m"]), decode_number(row["v"]), int(row["s"]), float(row["t"]))
+            parsed = _row_points(json.loads(line))
         except (ValueError, KeyError, TypeError):
             bad.append(number)
+            continue
+        yield from parsed
     if bad:
         where = ", ".join(map(str, bad[:5])) + (" …" if len(bad) > 5 else "")
         problems.append(f"{METRICS_FILE}: {len(bad)} unreadable line(s) skipped (line {where})")
