@@ -20,6 +20,7 @@ import getpass
 import hashlib
 import os
 import platform
+import re
 import socket
 import subprocess
 import sys
@@ -138,17 +139,47 @@ def git_state(cwd: str | os.PathLike[str] | None = None) -> dict[str, Any] | Non
     }
 
 
-def package_versions() -> dict[str, str]:
-    """Installed versions of the packages in ``KEY_PACKAGES`` (missing ones are left out)."""
-    from importlib import metadata
+def _normal(name: str) -> str:
+    """A distribution name as PEP 503 compares them (``scikit_learn`` is ``scikit-learn``)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
 
-    out = {}
-    for name in KEY_PACKAGES:
+
+def package_versions() -> dict[str, str]:
+    """Installed versions of the packages in ``KEY_PACKAGES`` (missing ones are left out).
+
+    Read from the ``NAME-VERSION.dist-info`` folder names on ``sys.path`` (one listing per
+    folder; the version is in the name, as the wheel spec writes it), which is ~10x faster
+    than asking ``importlib.metadata`` for each package; other installs (``.egg-info``) ask it.
+    """
+    wanted = {_normal(name): name for name in KEY_PACKAGES}
+    found: dict[str, str] = {}
+    ask: set[str] = set()
+    for folder in sys.path:
         try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
+            entries = os.listdir(folder or ".")
+        except OSError:
             continue
-    return out
+        for entry in entries:
+            stem, dot, kind = entry.rpartition(".")
+            if kind not in {"dist-info", "egg-info"} or not dot:
+                continue
+            dist, _, version = stem.partition("-")
+            name = wanted.get(_normal(dist))
+            if name is None or name in found:
+                continue
+            if kind == "dist-info" and version:
+                found[name] = version
+            else:
+                ask.add(name)
+    if ask - found.keys():
+        from importlib import metadata
+
+        for name in ask - found.keys():
+            try:
+                found[name] = metadata.version(name)
+            except metadata.PackageNotFoundError:
+                continue
+    return {name: found[name] for name in KEY_PACKAGES if name in found}
 
 
 def environment() -> dict[str, Any]:
