@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from toolkit._metrics import lower_is_better
 from toolkit.errors import UsageError
 from toolkit.plotting._cjk import draws
 from toolkit.plotting._reduce import lttb
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
 
 _VAL_PREFIXES = ("val", "valid", "eval", "test")
 _STEP_COLUMNS = ("step", "global_step", "iteration", "iter", "epoch")
-_LOWER_IS_BETTER = ("loss", "error", "err", "mse", "mae", "rmse", "perplexity", "ppl", "cer", "wer")
 
 
 def ema(values: np.ndarray, weight: float) -> np.ndarray:
@@ -92,11 +92,6 @@ def _group(metric: str) -> str:
         if sep in metric:
             return metric.split(sep, 1)[1]
     return metric
-
-
-def _lower_is_better(metric: str) -> bool:
-    low = metric.lower()
-    return any(key in low for key in _LOWER_IS_BETTER)
 
 
 @draws
@@ -202,7 +197,7 @@ def training_curves(
                 )
                 is_val = len(members) == 1 or metric.startswith(_VAL_PREFIXES)
                 if mark_best and is_val:
-                    best = int(np.argmin(ys) if _lower_is_better(metric) else np.argmax(ys))
+                    best = int(np.argmin(ys) if lower_is_better(metric) else np.argmax(ys))
                     panel.plot(xs[best], ys[best], "*", color=color, markersize=11, zorder=5)
                     panel.annotate(
                         f"best {ys[best]:.4g} @ {xs[best]:g}",
@@ -317,7 +312,7 @@ def compare_runs(
         }
     if not data:
         raise UsageError("results: is empty")
-    hib = higher_is_better if higher_is_better is not None else not _lower_is_better(metric)
+    hib = higher_is_better if higher_is_better is not None else not lower_is_better(metric)
     summary = []
     for name, vals in data.items():
         mean = vals.mean()

@@ -47,9 +47,9 @@ from pathlib import Path
 from typing import Any
 
 from toolkit._io import atomic_write_bytes
+from toolkit._metrics import lower_is_better
 from toolkit.errors import UsageError
 from toolkit.runs.comparison import labels as run_labels
-from toolkit.runs.query import lower_is_better
 from toolkit.runs.store import EVALS_DIR, RunRecord, slug
 
 JUMP_FACTOR = 5.0  # a step this many spreads above the usual step is flagged

@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from toolkit._io import atomic_write_text
+from toolkit._metrics import lower_is_better
 from toolkit.errors import UsageError
-from toolkit.runs.query import lower_is_better
 from toolkit.runs.store import RunRecord
 
 if TYPE_CHECKING:

@@ -8,8 +8,6 @@ as JSON when it parses (``0.1``, ``true``) and as text otherwise.
 Example:
     >>> parse_filter("params.lr>=0.01")
     Filter(field='params.lr', op='>=', value=0.01)
-    >>> lower_is_better("val_loss"), lower_is_better("val_accuracy")
-    (True, False)
 """
 
 from __future__ import annotations
@@ -20,18 +18,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from toolkit._metrics import lower_is_better
 from toolkit.errors import UsageError
 from toolkit.runs.store import RunRecord
 
 _FILTER = re.compile(r"^\s*([^=!<>~\s]+)\s*(==|=|!=|>=|<=|>|<|~)\s*(.*?)\s*$")
-_LOWER_IS_BETTER = ("loss", "error", "err", "mse", "mae", "rmse", "perplexity", "ppl", "wer", "cer")
 _MISSING = object()
-
-
-def lower_is_better(metric: str) -> bool:
-    """The direction of a metric by its name: losses and errors go down, the rest go up."""
-    low = metric.lower()
-    return any(key in low for key in _LOWER_IS_BETTER)
 
 
 @dataclass(frozen=True)

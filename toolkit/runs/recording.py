@@ -28,10 +28,9 @@ import signal
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from types import FrameType
+from types import FrameType, TracebackType
 from typing import Any
 
 from toolkit.errors import UsageError
@@ -110,11 +109,43 @@ class Run:
         self._last_step: dict[str, int] = {}
         self._tally: dict[str, list[Any]] = {}  # per metric, see store.new_tally
         self._lock = threading.Lock()
+        self._previous_sigterm: Any = None  # the SIGTERM handler a ``with`` block replaced
         self._fd: int | None = os.open(
             run_dir / METRICS_FILE, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644
         )
         # Bytes the file should hold if only this process appends (forked children may too).
         self._expected_bytes = os.fstat(self._fd).st_size
+
+    def __enter__(self) -> Run:
+        # While the block runs, `kill PID` (SIGTERM, e.g. a batch-queue time limit) ends the run
+        # as failed instead of silently; a handler the program set itself is left alone.
+        if (
+            threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+        ):
+            self._previous_sigterm = signal.signal(signal.SIGTERM, _sigterm_as_exit)
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        """Finish the run as finished or failed (with the reason) however the block ended."""
+        if self._previous_sigterm is not None:
+            signal.signal(signal.SIGTERM, self._previous_sigterm)
+            self._previous_sigterm = None
+        if exc is None:
+            self.finish()
+        elif isinstance(exc, KeyboardInterrupt):
+            self.finish("failed", "interrupted (Ctrl-C)")
+        elif isinstance(exc, SystemExit):
+            code = exc.code
+            if code in (0, None):
+                self.finish()
+            else:
+                reason = "terminated (SIGTERM)" if code == 128 + signal.SIGTERM else f"exit {code}"
+                self.finish("failed", reason)
+        else:
+            self.finish("failed", f"{type(exc).__name__}: {exc}"[:2000])
 
     @property
     def status(self) -> str:
@@ -273,7 +304,7 @@ def _seed(params: Mapping[str, Any], seed: int | None) -> int | None:
     return None
 
 
-def begin(
+def start(
     name: str,
     *,
     params: Mapping[str, Any] | None = None,
@@ -284,7 +315,13 @@ def begin(
     git: bool = True,
     full_hash: bool = False,
 ) -> Run:
-    """Start a run without a ``with`` block; call ``run.finish()`` (or ``finish("failed")``)."""
+    """Record a run named ``name``: ``with start(...) as run:`` (see the module docstring), or
+    ``run = start(...)`` and ``run.finish()`` (``finish("failed", reason)``) without a block.
+
+    ``data`` lists the data files or folders the run reads (hashed, see
+    :mod:`toolkit.runs.metadata`); ``seed`` defaults to ``params["seed"]`` or
+    ``params["random_state"]``; ``root`` defaults to ``runs/`` in the project.
+    """
     if not isinstance(name, str) or not name.strip():
         raise UsageError(f"name: expected a non-empty run name, got {name!r}")
     clean = check_params(params or {})
@@ -319,62 +356,14 @@ def begin(
     return Run(run_dir, meta)
 
 
-@contextmanager
-def _sigterm_as_exit() -> Iterator[None]:
-    """While a run records, ``kill PID`` (SIGTERM, e.g. a batch-queue time limit) ends it as
-    ``failed`` instead of dying silently; a handler the program set itself is left alone."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.getsignal(signal.SIGTERM)
-    if previous is not signal.SIG_DFL:
-        yield
-        return
-
-    def handler(signum: int, frame: FrameType | None) -> None:
-        raise SystemExit(128 + signum)
-
-    signal.signal(signal.SIGTERM, handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+begin = start  # the name for use without a ``with`` block
 
 
-@contextmanager
-def start(
-    name: str,
-    *,
-    params: Mapping[str, Any] | None = None,
-    data: list[str | os.PathLike[str]] | None = None,
-    seed: int | None = None,
-    tags: Mapping[str, str] | None = None,
-    root: str | os.PathLike[str] | None = None,
-    git: bool = True,
-    full_hash: bool = False,
-) -> Iterator[Run]:
-    """Record a run named ``name`` while the ``with`` block runs (see the module docstring).
-
-    ``data`` lists the data files or folders the run reads (hashed, see
-    :mod:`toolkit.runs.metadata`); ``seed`` defaults to ``params["seed"]`` or
-    ``params["random_state"]``; ``root`` defaults to ``runs/`` in the project.
-    """
-    run = begin(
-        name,
-        params=params,
-        data=data,
-        seed=seed,
-        tags=tags,
-        root=root,
-        git=git,
-        full_hash=full_hash,
-    )
-    with _recording(run):
-        yield run
+def _sigterm_as_exit(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
 
 
-@contextmanager
-def resume(run_id: str, *, root: str | os.PathLike[str] | None = None) -> Iterator[Run]:
+def resume(run_id: str, *, root: str | os.PathLike[str] | None = None) -> Run:
     """Continue recording an existing run (after a preempted or crashed job): its steps go on
     from the last logged ones. Refused with ``RunLockedError`` while another live process is
     writing the run, so two jobs never write one run at the same time.
@@ -403,28 +392,4 @@ def resume(run_id: str, *, root: str | os.PathLike[str] | None = None) -> Iterat
     except BaseException:
         release_writer_lock(record.path)
         raise
-    with _recording(run):
-        yield run
-
-
-@contextmanager
-def _recording(run: Run) -> Iterator[None]:
-    """Finish ``run`` as finished or failed (with the reason) however the block ends."""
-    try:
-        with _sigterm_as_exit():
-            yield
-    except KeyboardInterrupt:
-        run.finish("failed", "interrupted (Ctrl-C)")
-        raise
-    except SystemExit as exc:
-        code = exc.code
-        if code in (0, None):
-            run.finish()
-        else:
-            reason = "terminated (SIGTERM)" if code == 128 + signal.SIGTERM else f"exit {code}"
-            run.finish("failed", reason)
-        raise
-    except BaseException as exc:
-        run.finish("failed", f"{type(exc).__name__}: {exc}"[:2000])
-        raise
-    run.finish()
+    return run
