@@ -46,8 +46,9 @@ started=$(date +%s)
 make -C demo-project test
 echo "demo-project: make test passed in $(( $(date +%s) - started ))s"
 
-section "4. data -> train (make train): metrics, model and figure, all git-ignored"
+section "4. data -> train (make train): metrics, model and figure, all git-ignored; recorded as a run"
 make -C demo-project train
+demo-project/.venv/bin/toolkit runs --dir demo-project/runs list
 
 section "5. the hooks, from a plain shell: a notebook run out of order is refused"
 python3 - demo-project/notebooks/02-scratch.ipynb <<'PY'
