@@ -170,12 +170,15 @@ def _partition_values(path: Path, root: Path) -> list[Any]:
 
 
 def _typed(column: Any) -> Any:
-    """A partition column as integers or numbers when every value reads so (as DuckDB and
-    Spark type them), else text."""
+    """A partition column as integers, numbers or dates (``dt=2024-01-31``) when every value
+    reads so, as DuckDB and Spark type them; else text."""
     import polars as pl
 
-    for dtype in (pl.Int64, pl.Float64):
-        cast = column.cast(dtype, strict=False)
+    for cast in (
+        column.cast(pl.Int64, strict=False),
+        column.cast(pl.Float64, strict=False),
+        column.str.strptime(pl.Date, "%Y-%m-%d", strict=False),
+    ):
         if cast.null_count() == column.null_count():
             return cast
     return column

@@ -72,12 +72,22 @@ def test_hive_folder_becomes_partition_columns_on_every_engine(lake: Path, engin
         assert data.height == 600 and s.train.rows == 600  # from the Parquet footers
         assert sorted(set(data["month"].to_list())) == ["2024-01", "2024-02", "2024-03"]
         assert data["region"].dtype == pl.Int64  # typed as DuckDB and Spark type it
+        assert data["month"].dtype == pl.String  # 2024-01 is no date: text everywhere
         assert "3 files, hive-partitioned" in s.train.description
     if engine in ("polars", "pandas"):
         assert isinstance(s.train.frame, pl.DataFrame if engine == "polars" else pd.DataFrame)
     else:
         assert isinstance(s.train.frame, nw.LazyFrame)
         assert isinstance(s.train.frame.to_native(), duckdb.DuckDBPyRelation)
+
+
+@pytest.mark.parametrize("engine", ["polars", "duckdb"])
+def test_date_partitions_are_dates_on_every_engine(tmp_path: Path, engine: str) -> None:
+    for day in ("2024-01-30", "2024-01-31"):
+        (tmp_path / f"dt={day}").mkdir()
+        frame().write_parquet(tmp_path / f"dt={day}" / "part-0.parquet")
+    with open_sources(tmp_path, target="y", engine=engine) as s:
+        assert collect(s.train)["dt"].dtype == pl.Date
 
 
 def test_glob_and_recursive_glob(lake: Path) -> None:
