@@ -75,9 +75,12 @@ class Measure:
     load: float
     tail: str
 
+    wrote: bool = True  # the output file the run must write exists
+
     @property
     def ok(self) -> bool:
-        return self.code in (0, 1)  # 1: the report has high findings (it must, here)
+        # 1: the report has high findings (it must, here) -- and it wrote its JSON
+        return self.code in (0, 1) and self.wrote
 
 
 def generate(root: Path, rows: int) -> tuple[Path, Path]:
@@ -136,12 +139,16 @@ class Children:
     child runs in its own short-lived measuring process and reports its own usage."""
 
     @staticmethod
-    def run(argv: list[str], cap_gb: float | None = None) -> Measure:
+    def run(argv: list[str], cap_gb: float | None = None, expect: Path | None = None) -> Measure:
+        if expect is not None:
+            expect.unlink(missing_ok=True)
         probe = [sys.executable, __file__, "--measure-child", json.dumps([argv, cap_gb])]
         done = subprocess.run(probe, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             raise RuntimeError(done.stderr[-2000:])
-        return Measure(**json.loads(done.stdout.strip().splitlines()[-1]))
+        m = Measure(**json.loads(done.stdout.strip().splitlines()[-1]))
+        m.wrote = expect is None or expect.exists()
+        return m
 
 
 def report_command(train: Path, test: Path, engine: str, out: Path) -> list[str]:
@@ -253,22 +260,28 @@ def main() -> None:
     pairs = []
     for i in range(0 if "duckdb" in skip else args.repeat):  # alternating: paired ratios
         print(f"duckdb report (all checks + HTML), run {i + 1} ...")
-        results["duckdb"] = Children.run(report_command(train, test, "duckdb", out))
+        results["duckdb"] = Children.run(
+            report_command(train, test, "duckdb", out), expect=out / "duckdb.json"
+        )
         print("floor: DuckDB scanning every column once ...")
         results["floor"] = Children.run([sys.executable, "-c", FLOOR_RUN, str(train), str(test)])
         pairs.append(results["duckdb"].wall / results["floor"].wall)
     if "pandas" not in skip:
         print(f"pandas in memory (same command, --engine pandas, {args.cap_gb:g} GB cap) ...")
-        results["pandas"] = Children.run(report_command(train, test, "pandas", out), args.cap_gb)
+        results["pandas"] = Children.run(
+            report_command(train, test, "pandas", out), args.cap_gb, out / "pandas.json"
+        )
     if "ydata" not in skip and (python := ensure_ydata()) is not None:
         print(f"ydata-profiling minimal + HTML ({args.cap_gb:g} GB cap) ...")
         html = str(out / "ydata.html")
         results["ydata"] = Children.run(
-            [str(python), "-c", YDATA_RUN, str(train), str(test), html], args.cap_gb
+            [str(python), "-c", YDATA_RUN, str(train), str(test), html], args.cap_gb, Path(html)
         )
     if "spark" not in skip:
         print("spark local[2] (same command, --engine spark) ...")
-        results["spark"] = Children.run(report_command(train, test, "spark", out))
+        results["spark"] = Children.run(
+            report_command(train, test, "spark", out), expect=out / "spark.json"
+        )
     big = None
     if "big" not in skip and args.big_rows:
         need = (
@@ -287,7 +300,10 @@ def main() -> None:
             root = WORK / f"planted_{args.big_rows}"
             big_train, big_test = generate(root, args.big_rows)
             try:
-                big = Children.run(report_command(big_train, big_test, "duckdb", out / "big"))
+                big = Children.run(
+                    report_command(big_train, big_test, "duckdb", out / "big"),
+                    expect=out / "big" / "duckdb.json",
+                )
             finally:
                 shutil.rmtree(root, ignore_errors=True)  # 100M rows do not stay on disk
     labels = {
