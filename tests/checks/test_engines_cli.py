@@ -233,3 +233,23 @@ def test_installed_toolkit_in_a_terminal_shows_a_progress_line_per_pass(lake: Pa
     for step in ("data quality", "leakage", "drift", "adversarial validation"):
         assert step in terminal, terminal[-2000:]
     assert stdout.startswith("data health: train 1,200 rows") and "\x1b[" not in stdout
+
+
+def test_out_of_memory_in_memory_is_one_line_naming_duckdb(
+    lake: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the 10M-row benchmark under an 8 GB cap met on pandas: one line, not a traceback."""
+    import toolkit.checks.report as report
+
+    def no_memory(*args: object, **kwargs: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(report, "health_report", no_memory)
+    with pytest.raises(SystemExit) as exc:
+        main(["check", "data", str(lake / "train"), "--target", "y", "--engine", "pandas"])
+    err = capsys.readouterr().err.strip()
+    assert exc.value.code == 1
+    assert err == (
+        "toolkit: error: out of memory running the checks on pandas; use --engine duckdb "
+        "(it scans the files and spills to disk)"
+    )

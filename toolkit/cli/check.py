@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from toolkit.checks.sources import ENGINES  # stdlib only at import: `toolkit --help` stays light
-from toolkit.errors import UsageError
+from toolkit.errors import ToolkitError, UsageError
 
 
 @click.group()
@@ -165,7 +165,17 @@ def _run(sources: Any, target: str, group: str | None, time_col: str | None, sho
             train, test, target=target, group=group, time=time_col, progress=progress
         )
 
-    if not (show and is_interactive()):
+    try:
+        return _run_with_progress(run, show and is_interactive())
+    except MemoryError:  # in memory, not a bug: say which engine holds less
+        raise ToolkitError(
+            f"out of memory running the checks on {sources.train.engine}; use --engine duckdb "
+            "(it scans the files and spills to disk)"
+        ) from None
+
+
+def _run_with_progress(run: Any, show: bool) -> Any:
+    if not show:
         return run()
     from rich.console import Console
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
