@@ -63,6 +63,53 @@ class LazyGroup(click.Group):
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
 
+    def main(  # type: ignore[override]
+        self,
+        args: list[str] | None = None,
+        prog_name: str | None = None,
+        *,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Standalone (the ``toolkit`` command, click's ``CliRunner``): expected errors become
+        one line on stderr and their exit code, so tests see what users see."""
+        if not standalone_mode:
+            return super().main(args, prog_name, standalone_mode=False, **extra)
+        try:
+            result = super().main(args, prog_name, standalone_mode=False, **extra)
+        except click.exceptions.Exit as exc:
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("toolkit: aborted", err=True)
+            sys.exit(1)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except ToolkitError as exc:
+            click.echo(f"toolkit: error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except OSError as exc:
+            # A file the user named cannot be read or written (a file where a folder should be,
+            # no permission, disk full): the environment, not a bug, so one line and exit 1.
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"toolkit: error: {where}{exc.strerror or exc}", err=True)
+            sys.exit(1)
+        except ModuleNotFoundError as exc:
+            from toolkit._extras import missing_extra_message
+
+            message = missing_extra_message(exc)
+            if message is None:
+                raise
+            click.echo(f"toolkit: error: {message}", err=True)
+            sys.exit(2)
+        except KeyboardInterrupt:
+            click.echo("toolkit: interrupted", err=True)
+            sys.exit(130)
+        # With standalone_mode=False click returns ctx.exit(code)'s code instead of exiting.
+        if isinstance(result, int) and result != 0:
+            sys.exit(result)
+        return result
+
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="toolkit")
@@ -75,37 +122,4 @@ def cli() -> None:
 
 def main(argv: list[str] | None = None) -> Any:
     """Run the CLI; expected errors become one line on stderr and exit code 1 or 2."""
-    try:
-        result = cli.main(args=argv, prog_name="toolkit", standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.Abort:
-        click.echo("toolkit: aborted", err=True)
-        sys.exit(1)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except ToolkitError as exc:
-        click.echo(f"toolkit: error: {exc}", err=True)
-        sys.exit(exc.exit_code)
-    except OSError as exc:
-        # A file the user named cannot be read or written (a file where a folder should be,
-        # no permission, disk full): the environment, not a bug, so one line and exit 1.
-        where = f"{exc.filename}: " if exc.filename else ""
-        click.echo(f"toolkit: error: {where}{exc.strerror or exc}", err=True)
-        sys.exit(1)
-    except ModuleNotFoundError as exc:
-        from toolkit._extras import missing_extra_message
-
-        message = missing_extra_message(exc)
-        if message is None:
-            raise
-        click.echo(f"toolkit: error: {message}", err=True)
-        sys.exit(2)
-    except KeyboardInterrupt:
-        click.echo("toolkit: interrupted", err=True)
-        sys.exit(130)
-    # With standalone_mode=False click returns ctx.exit(code)'s code instead of exiting.
-    if isinstance(result, int) and result != 0:
-        sys.exit(result)
-    return result
+    return cli.main(args=argv, prog_name="toolkit")
