@@ -300,6 +300,7 @@ class Outcome:
 
     tool: str
     case: str
+    dirty: bool = False  # the case's tree was dirty: a non-zero exit is the refusal
     exit_codes: list[int] = field(default_factory=list)
     output: str = ""
     lost: list[str] = field(default_factory=list)
@@ -327,9 +328,11 @@ class Outcome:
             problems.append("missed change")
         if self.touched:
             problems.append("touched files")
-        return ", ".join(problems) or (
-            "ok (conflict reported)" if self.exit_codes[-1:] != [0] else "ok"
-        )
+        if problems:
+            return ", ".join(problems)
+        if self.exit_codes[-1:] == [0]:
+            return "ok"
+        return "refused, untouched" if self.dirty else "ok (conflict reported)"
 
 
 def _bin(name: str) -> str:
@@ -416,7 +419,7 @@ def run_case(tool: str, case: Case, work: Path) -> Outcome:
         git(project, "add", "-A")
         git(project, "commit", "-q", "--allow-empty", "-m", "user edit")
     before = _project_texts(project)
-    outcome = Outcome(tool, case.name)
+    outcome = Outcome(tool, case.name, dirty=case.dirty)
     start = time.perf_counter()
     for ref in ["v2"] + (["v3"] if case.v3 else []):
         answers = case.answers if ref == "v2" else {}

@@ -23,7 +23,7 @@ import codecs
 from pathlib import Path
 from typing import Any
 
-from toolkit.errors import ToolkitError, UsageError
+from toolkit.errors import UsageError
 
 # Byte-order marks, longest first (the UTF-32 LE mark starts with the UTF-16 LE one).
 _BOMS = (
@@ -58,7 +58,7 @@ class Read:
 def detect_encoding(data: bytes) -> str:
     """The encoding of text ``data``: a byte-order mark, else UTF-8 if it decodes, else what
     charset-normalizer finds most plausible (near ties go to GB18030 or Windows-1252). Raises
-    :class:`ToolkitError` when no encoding decodes the bytes plausibly (not text)."""
+    :class:`UsageError` when no encoding decodes the bytes plausibly (not text)."""
     for bom, name in _BOMS:
         if data.startswith(bom):
             return name
@@ -73,7 +73,7 @@ def detect_encoding(data: bytes) -> str:
 
     best = from_bytes(data).best()
     if best is None:
-        raise ToolkitError("not text in any encoding charset-normalizer knows")
+        raise UsageError("not text in any encoding charset-normalizer knows")
     found = str(codecs.lookup(best.encoding).name)
     # What Excel writes on a Chinese system (GB18030, a superset of GBK) and on a Western one
     # (Windows-1252) win unless clearly less plausible: on a short file single-byte code pages,
@@ -92,7 +92,7 @@ def read_table(path: Path, argument: str, *, encoding: str | None = None) -> Rea
     """Read the CSV, TSV or Parquet file ``path`` (given as ``argument``) with polars.
 
     ``encoding`` overrides the detection for text files. Every failure is one
-    :class:`ToolkitError` naming the file.
+    :class:`UsageError` (exit 2) naming the file.
     """
     import polars as pl
 
@@ -205,12 +205,12 @@ def _read_text_table(path: Path, separator: str, encoding: str | None) -> Read:
     try:
         used = encoding or detect_encoding(data)
         text = data.decode(used)
-    except ToolkitError as exc:
-        raise ToolkitError(f"{path}: cannot read ({exc}); save it as UTF-8") from None
+    except UsageError as exc:
+        raise UsageError(f"{path}: cannot read ({exc}); save it as UTF-8") from None
     except LookupError:
         raise UsageError(f"--encoding {encoding}: no such encoding") from None
     except UnicodeDecodeError as exc:
-        raise ToolkitError(
+        raise UsageError(
             f"{path}: cannot read as {used} (byte {exc.start}); give the right --encoding "
             "or save it as UTF-8"
         ) from None

@@ -131,7 +131,7 @@ def test_wrong_encoding_option_is_one_line(
     path = tmp_path / "data.csv"
     path.write_bytes("城市,label\n北京,1\n上海,0\n".encode("gbk"))
     code, _, err = run_check(capsys, str(path), "--target", "label", "--encoding", "ascii")
-    assert code == 1 and err.startswith(f"toolkit: error: {path}: cannot read as ascii")
+    assert code == 2 and err.startswith(f"toolkit: error: {path}: cannot read as ascii")
     assert len(err.strip().splitlines()) == 1
     code, _, err = run_check(capsys, str(path), "--target", "label", "--encoding", "no-such-codec")
     assert code == 2 and "--encoding no-such-codec: no such encoding" in err

@@ -173,5 +173,29 @@ def test_damaged_receipt_is_one_line(run_toolkit: Runner, tmp_path: Path) -> Non
     project = tmp_path / "churn"
     (project / ".toolkit" / "template-base.json").write_text("{not json")
     result = run_toolkit("update", cwd=project)
-    assert result.returncode == 1 and "damaged template receipt" in result.stderr
+    assert result.returncode == 2 and "damaged template receipt" in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+def _files(project: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(project).as_posix(): p.read_bytes()
+        for p in project.rglob("*")
+        if p.is_file() and ".git" not in p.relative_to(project).parts
+    }
+
+
+def test_dirty_tree_is_refused_with_exit_2_and_nothing_written(
+    run_toolkit: Runner, template_repo: Path, tmp_path: Path
+) -> None:
+    project = new_project(run_toolkit, template_repo, tmp_path)
+    commit_v2(template_repo)
+    (project / "README.md").write_text("my uncommitted notes\n")
+    before = _files(project)
+    result = run_toolkit("update", cwd=project)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.count("\n") == 1 and f"{project}: uncommitted changes (README.md)" in (
+        result.stderr
+    )
+    assert _files(project) == before
+

@@ -21,6 +21,9 @@ import update_cases
 def test_toolkit_update_loses_nothing(case: update_cases.Case, tmp_path: Path) -> None:
     outcome = update_cases.run_case("toolkit", case, tmp_path)
     assert outcome.ok, (outcome.verdict(), outcome.output)
-    expected_exit = 1 if (case.expect_conflict or case.dirty) else 0
+    # A dirty tree is refused as a usage error (2); a conflict is a finding (1).
+    expected_exit = 2 if case.dirty else 1 if case.expect_conflict else 0
     assert outcome.exit_codes[-1] == expected_exit, outcome.output
     assert "Traceback" not in outcome.output
+    expected_verdict = {2: "refused, untouched", 1: "ok (conflict reported)", 0: "ok"}
+    assert outcome.verdict() == expected_verdict[expected_exit]

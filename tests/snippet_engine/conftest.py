@@ -54,3 +54,57 @@ def write_snippet() -> SnippetWriter:
         return path
 
     return _write
+
+
+SnippetCli = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]) -> SnippetCli:
+    """run("add", "cv/nms") -> (exit code, stdout, stderr) of ``toolkit snippet ...``, through
+    the real entry point (its one-line errors and exit codes)."""
+    from toolkit.cli.main import main
+
+    def _run(*args: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        try:
+            main(["snippet", *args])
+            code = 0
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return _run
+
+
+@pytest.fixture
+def lib(env: dict[str, Path], write_snippet: SnippetWriter) -> dict[str, Path]:
+    """``env`` with a small library: built-in cv/nms, torch/seed_everything, utils/clip
+    (requires numpy), utils/half, and a personal cv/nms that shadows the built-in one."""
+    write_snippet(
+        env["builtin"],
+        "cv/nms",
+        "Non-maximum suppression for boxes.",
+        "def nms(boxes, scores, iou_threshold=0.5):\n    return boxes\n",
+        tags="cv, detection, boxes",
+        requires="numpy",
+    )
+    write_snippet(
+        env["builtin"],
+        "torch/seed_everything",
+        "Seed Python, NumPy and torch.",
+        "import random\n\n\ndef seed_everything(seed):\n    random.seed(seed)\n",
+        tags="torch, reproducibility",
+    )
+    write_snippet(
+        env["builtin"],
+        "utils/clip",
+        "Clip a value.",
+        "def clip(x, lo, hi):\n    return max(lo, min(hi, x))\n",
+        tags="utils",
+        requires="numpy",
+    )
+    write_snippet(env["builtin"], "utils/half", "Half.", "def half(x):\n    return x / 2\n")
+    write_snippet(env["personal"], "cv/nms", "My faster NMS.", "def nms(b):\n    return b\n")
+    return env

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from toolkit.cli._common import echo_json
-from toolkit.errors import UsageError
+from toolkit.errors import ToolkitError, UsageError
 
 if TYPE_CHECKING:
     from toolkit.snippets.library import Library
@@ -65,9 +65,11 @@ def _names(names: tuple[str, ...], option: str = "--name") -> set[str]:
     return checked
 
 
-def _report(errors: list[str]) -> None:
+def _report(errors: list[ToolkitError]) -> int:
+    """Print each problem a scan skipped; return the worst exit code (0 for none)."""
     for problem in errors:
         click.echo(f"toolkit: error: {problem}", err=True)
+    return max((problem.exit_code for problem in errors), default=0)
 
 
 def _library(*, warn: bool = True) -> Library:
@@ -209,9 +211,9 @@ def status(ctx: click.Context, path: Path, as_json: bool, check: bool) -> None:
     """Show every stamped copy under PATH: untouched, modified, outdated, both, diverged."""
     from toolkit.snippets.status import scan
 
-    errors: list[str] = []
+    errors: list[ToolkitError] = []
     copies = scan(_scope(path, "status"), _library(), errors=errors)
-    _report(errors)
+    worst = _report(errors)
     if as_json:
         echo_json([c.as_dict() for c in copies])
     elif not copies:
@@ -227,11 +229,13 @@ def status(ctx: click.Context, path: Path, as_json: bool, check: bool) -> None:
             click.echo(f"{state} {c.block.name} v{c.block.version}{newer}  {where}{came}")
     # A copy ahead of the library in use is what was promoted: not a problem of the copy.
     fine = {"untouched", "diverged", "ahead", "foreign"}
-    if errors or (check and any(c.state not in fine for c in copies)):
-        ctx.exit(1)
+    if check and any(c.state not in fine for c in copies):
+        worst = max(worst, 1)
+    if worst:
+        ctx.exit(worst)
 
 
-def _copies_for(target: str, errors: list[str]) -> list[Any]:
+def _copies_for(target: str, errors: list[ToolkitError]) -> list[Any]:
     from toolkit.snippets.receipts import find_project_root
     from toolkit.snippets.status import scan
 
@@ -270,15 +274,15 @@ def diff(ctx: click.Context, target: str) -> None:
     """Three views for NAME, FILE or FILE:LINE: your edits, upstream changes, copy vs library."""
     from toolkit.snippets.diff import views_for
 
-    errors: list[str] = []
+    errors: list[ToolkitError] = []
     for copy in _copies_for(target, errors):
         click.secho(f"== {copy.block.name} in {copy.where} [{copy.state}]", bold=True)
         for view in views_for(copy):
             click.secho(f"--- {view.title} ---", fg="cyan")
             click.echo(_colour_diff(view.diff) if view.diff else "(no differences)")
-    _report(errors)
-    if errors:
-        ctx.exit(1)
+    worst = _report(errors)
+    if worst:
+        ctx.exit(worst)
 
 
 def _colour_diff(text: str) -> str:
@@ -312,7 +316,7 @@ def update(
         raise UsageError("give a FILE to update, or --all for the whole project")
     wanted = _names(names) or None
     target = _scope(file, "update") if file is not None else find_project_root(Path.cwd())
-    errors: list[str] = []
+    errors: list[ToolkitError] = []
     results = update_path(target, _library(), names=wanted, errors=errors)
     if as_json:
         echo_json([{**r.__dict__, "path": str(r.path)} for r in results])
@@ -326,11 +330,12 @@ def update(
             click.echo(f"{click.style(r.action, fg=colour)} {r.name} in {r.path}{detail}{extra}")
         if not any(r.action != "current" for r in results) and not errors:
             click.echo("everything is up to date")
-    _report(errors)
+    worst = _report(errors)
     if any(r.action == "conflict" for r in results):
         click.echo("resolve the <<<<<<< / >>>>>>> markers, then run status again", err=True)
-    if errors or any(r.action == "conflict" for r in results):
-        ctx.exit(1)
+        worst = max(worst, 1)
+    if worst:
+        ctx.exit(worst)
 
 
 @snippet.command("mark-diverged")

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from toolkit.errors import ToolkitError, UsageError
+from toolkit.errors import UsageError
 from toolkit.scaffold.snapshot import CRUFT_FILE, RECEIPT_DIR, FileEntry, Snapshot
 
 SCHEMA = 1
@@ -98,7 +98,7 @@ class Receipt:
                     raise ValueError(f"stored base of {path} does not match its hash")
             return cls(dict(receipt["template"]), dict(receipt["answers"]), Snapshot(files))
         except (ValueError, KeyError, TypeError) as exc:
-            raise ToolkitError(f"{where}: damaged template receipt ({exc})") from None
+            raise UsageError(f"{where}: damaged template receipt ({exc})") from None
 
     def write(self, project: Path) -> None:
         """Write the receipt files into ``project`` (base first, the manifest last)."""
@@ -125,7 +125,7 @@ def read_receipt(project: Path) -> Receipt:
         )
     base_path = project / BASE_FILE
     if not base_path.is_file():
-        raise ToolkitError(f"{base_path}: missing; the receipt cannot be used without it")
+        raise UsageError(f"{base_path}: missing; the receipt cannot be used without it")
     return Receipt.from_json(
         receipt_path.read_text(encoding="utf-8"),
         base_path.read_text(encoding="utf-8"),

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from toolkit.errors import ToolkitError, UsageError
+from toolkit.errors import UsageError
 from toolkit.scaffold.plan import Plan, find_renames, plan_update
 from toolkit.scaffold.receipt import Receipt, has_receipt, read_receipt
 from toolkit.scaffold.snapshot import (
@@ -87,7 +87,7 @@ def _refuse_dirty(project: Path) -> None:
     dirty = dirty_paths(project)
     if dirty:
         shown = ", ".join(dirty[:3]) + (f" and {len(dirty) - 3} more" if len(dirty) > 3 else "")
-        raise ToolkitError(
+        raise UsageError(
             f"{project}: uncommitted changes ({shown}); commit or stash them first, "
             "so the update can be reviewed and undone with git; nothing was changed"
         )

@@ -18,7 +18,7 @@ import os
 import sys
 from pathlib import Path
 
-from toolkit.errors import ToolkitError
+from toolkit.errors import UsageError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -44,12 +44,12 @@ def _config_paths(path: Path) -> list[Path]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ToolkitError(f"{path}: unreadable config file ({exc}); fix or remove it") from exc
+        raise UsageError(f"{path}: unreadable config file ({exc}); fix or remove it") from exc
     raw = data.get("snippet_paths", data.get("snippets", {}).get("paths", []))
     if isinstance(raw, str):
         raw = [raw]
     if not isinstance(raw, list) or not all(isinstance(p, str) for p in raw):
-        raise ToolkitError(f"{path}: 'snippet_paths' must be a list of directory paths")
+        raise UsageError(f"{path}: 'snippet_paths' must be a list of directory paths")
     return [Path(os.path.expandvars(p)).expanduser() for p in raw]
 
 
@@ -70,7 +70,7 @@ def writable_personal_dir() -> Path:
     """The personal directory new snippets are written to; error when none is configured."""
     dirs = personal_dirs()
     if not dirs:
-        raise ToolkitError(
+        raise UsageError(
             "no personal snippet library configured: set TOOLKIT_SNIPPET_PATH or add "
             f'snippet_paths = ["~/snippets"] to {config_path()}'
         )

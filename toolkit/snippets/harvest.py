@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from toolkit.errors import InvalidNotebookError, ToolkitError, UsageError
+from toolkit.errors import InvalidNotebookError, UsageError
 from toolkit.snippets.extract import imports_in, set_version, undefined_names
 from toolkit.snippets.model import MalformedSnippetError, parse_snippet_file, validate_name
 from toolkit.snippets.personal import build_snippet_text, destination, project_modules
@@ -124,7 +124,7 @@ def find_candidates(notebook: Path, *, prefix: str = "harvested") -> list[Candid
             tree = ast.parse(source)
         except SyntaxError as exc:
             if name_match or tagged:
-                raise ToolkitError(
+                raise UsageError(
                     f"{notebook}: cell {index + 1} is marked as a snippet but is not valid "
                     f"Python (line {exc.lineno}: {exc.msg})"
                 ) from exc
@@ -197,7 +197,7 @@ def _plan(candidate: Candidate, path: Path, force: bool) -> Planned:
     if existing is not None and same_code(set_version(candidate.text, version), existing.source):
         return Planned(candidate, path, "same", version)
     if not force:
-        raise ToolkitError(
+        raise UsageError(
             f"{path}: snippet {candidate.name!r} exists (v{version}) with other code; use "
             f"--force to write cell {candidate.cell_index + 1} as v{version + 1}"
         )

@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 
 from toolkit._io import file_state, locked
-from toolkit.errors import ToolkitError, UsageError
+from toolkit.errors import UsageError
 from toolkit.snippets.imports import Atom, ImportContext, add_imports, existing_atoms
 from toolkit.snippets.model import Snippet
 from toolkit.snippets.place import insert_block, split_snippet
@@ -104,7 +104,7 @@ def hoist_into(text: str, snippet: Snippet, block: str, context: ImportContext, 
         elif name in bound:
             clashes.append(f"{name} (the file has {bound[name].render()!r})")
     if clashes:
-        raise ToolkitError(
+        raise UsageError(
             f"{where}: snippet {snippet.name!r} would rebind names the file already uses: "
             f"{', '.join(clashes)}; rename them or add the snippet as its own file with --to"
         )
@@ -137,7 +137,7 @@ def _add_snippet(snippet: Snippet, *, to: Path | None, into: Path | None, force:
         text, newline = read_source(target)
         existing = [b for b in find_blocks(text, where=str(target)) if b.name == snippet.name]
         if existing and not force:
-            raise ToolkitError(
+            raise UsageError(
                 f"{target}:{existing[0].start + 1}: already has snippet {snippet.name!r} "
                 "(use `toolkit snippet update` to sync it, or --force to replace it)"
             )
@@ -165,7 +165,7 @@ def _add_snippet(snippet: Snippet, *, to: Path | None, into: Path | None, force:
         target = _target_file(snippet, to)
         root = project_for(target)
         if target.exists() and not force:
-            raise ToolkitError(f"{target}: file exists (use --force to overwrite, or --into)")
+            raise UsageError(f"{target}: file exists (use --force to overwrite, or --into)")
         newline, state = "\n", None
         new_text = render_block(snippet.name, snippet.version, base)
         target.parent.mkdir(parents=True, exist_ok=True)

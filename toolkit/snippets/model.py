@@ -25,7 +25,12 @@ _NAME_PART = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 
 
 class MalformedSnippetError(ToolkitError):
-    """A snippet file that cannot be parsed (no docstring, bad version, syntax error)."""
+    """A snippet file that cannot be parsed (no docstring, bad version, syntax error).
+
+    Bad input, so the CLI exits 2; ``toolkit snippet list`` reports such files and goes on.
+    """
+
+    exit_code = 2
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from toolkit.errors import ToolkitError, UsageError
+from toolkit.errors import UsageError
 from toolkit.snippets.config import writable_personal_dir
 from toolkit.snippets.extract import (
     distributions_for,
@@ -53,7 +53,7 @@ def destination(name: str, directory: Path | None, force: bool) -> Path:
     root = directory if directory is not None else writable_personal_dir()
     path = root.joinpath(*validate_name(name).split("/")).with_suffix(".py")
     if path.exists() and not force:
-        raise ToolkitError(f"{path}: snippet {name!r} exists (use --force to replace it)")
+        raise UsageError(f"{path}: snippet {name!r} exists (use --force to replace it)")
     return path
 
 
@@ -163,7 +163,7 @@ def _hoisted_whole(file: Path, text: str, block: Block) -> str:
     """
     base = ReceiptStore.for_path(file).load(block.name, block.digest)
     if base is None:
-        raise ToolkitError(
+        raise UsageError(
             f"{file}:{block.start + 1}: the receipt of {block.name!r} ({block.digest}) is missing "
             "from .toolkit/, so its docstring and imports cannot be rebuilt"
         )
@@ -200,7 +200,7 @@ def promote(
         raise UsageError(f"{file}: several copies ({spots}); choose one as FILE:LINE")
     block = blocks[0]
     if block.has_conflict_markers:
-        raise ToolkitError(f"{file}: snippet {block.name!r} has conflict markers; resolve first")
+        raise UsageError(f"{file}: snippet {block.name!r} has conflict markers; resolve first")
     validate_name(block.name)
     current = library.snippets.get(block.name)
     version = max(block.version, current.version if current else 0) + 1

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from toolkit.errors import ToolkitError
+from toolkit.errors import FileReadError, UsageError
 
 if TYPE_CHECKING:
     from toolkit._io import FileState
@@ -136,7 +136,7 @@ def _comment_lines(text: str) -> set[int] | None:
 
 
 def find_blocks(text: str, *, where: str = "<text>") -> list[Block]:
-    """Every stamped block in ``text``; ToolkitError for an unterminated or nested marker.
+    """Every stamped block in ``text``; UsageError (exit 2) for an unterminated or nested marker.
 
     Only real comments count: a marker-shaped line inside a string (a docstring that shows a
     stamped copy, say) is text, not a copy.
@@ -156,7 +156,7 @@ def find_blocks(text: str, *, where: str = "<text>") -> list[Block]:
         start = _START.match(line)
         if start:
             if open_at is not None and match is not None:
-                raise ToolkitError(
+                raise UsageError(
                     f"{where}:{i + 1}: snippet marker inside snippet {match['name']!r} "
                     f"(opened line {open_at + 1}); fix the markers by hand"
                 )
@@ -165,7 +165,7 @@ def find_blocks(text: str, *, where: str = "<text>") -> list[Block]:
         end = _END.match(line)
         if end and open_at is not None and match is not None:
             if end["name"] != match["name"]:
-                raise ToolkitError(
+                raise UsageError(
                     f"{where}:{i + 1}: end marker for {end['name']!r} closes snippet "
                     f"{match['name']!r} opened line {open_at + 1}"
                 )
@@ -184,7 +184,7 @@ def find_blocks(text: str, *, where: str = "<text>") -> list[Block]:
             )
             open_at, match = None, None
     if open_at is not None and match is not None:
-        raise ToolkitError(
+        raise UsageError(
             f"{where}:{open_at + 1}: snippet {match['name']!r} has no end marker "
             f"'{end_marker(match['name'])}'"
         )
@@ -254,9 +254,9 @@ def read_source(path: Path) -> tuple[str, str]:
     try:
         raw = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ToolkitError(f"{path}: not UTF-8 text ({exc}); left untouched") from exc
+        raise UsageError(f"{path}: not UTF-8 text ({exc}); left untouched") from exc
     except OSError as exc:
-        raise ToolkitError(f"{path}: cannot read ({exc.strerror})") from exc
+        raise FileReadError(f"{path}: cannot read ({exc.strerror})") from exc
     from toolkit._io import dominant_newline
 
     newline = dominant_newline(raw)

@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from toolkit.errors import ToolkitError
+from toolkit.errors import ToolkitError, UsageError
 from toolkit.snippets.library import Library
 from toolkit.snippets.model import Snippet, validate_name
 from toolkit.snippets.place import split_snippet
@@ -124,12 +124,12 @@ def _unknown_to_library(block: Block, snippet: Snippet, origin: dict[str, object
 def classify(
     path: Path, block: Block, library: Library, store: ReceiptStore, *, cell: int | None = None
 ) -> CopyStatus:
-    """The status of one stamped ``block`` in ``path``; ToolkitError for an invalid stamp."""
+    """The status of one stamped ``block`` in ``path``; UsageError for an invalid stamp."""
     try:
         validate_name(block.name)
     except ToolkitError as exc:
         where = f"{path}[cell {cell + 1}]" if cell is not None else str(path)
-        raise ToolkitError(f"{where}:{block.start + 1}: bad stamp: {exc}") from None
+        raise UsageError(f"{where}:{block.start + 1}: bad stamp: {exc}") from None
     base = store.load(block.name, block.digest)
     origin = store.origin(block.name, block.digest)
     snippet = library.snippets.get(block.name)
@@ -165,7 +165,7 @@ def iter_python_files(path: Path) -> Iterator[Path]:
         yield path
         return
     if not path.is_dir():
-        raise ToolkitError(f"{path}: no such file or directory")
+        raise UsageError(f"{path}: no such file or directory")
     for dirpath, dirnames, filenames in os.walk(path):
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
         for filename in sorted(filenames):
@@ -206,7 +206,9 @@ def stamped_texts(file: Path) -> list[tuple[int | None, str]]:
     ]
 
 
-def scan(path: Path, library: Library, *, errors: list[str] | None = None) -> list[CopyStatus]:
+def scan(
+    path: Path, library: Library, *, errors: list[ToolkitError] | None = None
+) -> list[CopyStatus]:
     """Every stamped copy under ``path`` with its state.
 
     A file with broken markers raises ToolkitError, or, when ``errors`` is a list, is recorded
@@ -223,7 +225,7 @@ def scan(path: Path, library: Library, *, errors: list[str] | None = None) -> li
             except ToolkitError as exc:
                 if errors is None:
                     raise
-                errors.append(str(exc))
+                errors.append(exc)
                 continue
             for block in blocks:
                 try:
@@ -231,5 +233,5 @@ def scan(path: Path, library: Library, *, errors: list[str] | None = None) -> li
                 except ToolkitError as exc:
                     if errors is None:
                         raise
-                    errors.append(str(exc))
+                    errors.append(exc)
     return results

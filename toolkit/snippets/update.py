@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit._io import file_state
-from toolkit.errors import ToolkitError
+from toolkit.errors import ToolkitError, UsageError
 from toolkit.snippets.imports import Atom, ImportContext, add_imports, remove_unused_import
 from toolkit.snippets.library import Library
 from toolkit.snippets.merge import merge_text
@@ -208,7 +208,7 @@ def update_path(
     library: Library,
     *,
     names: set[str] | None = None,
-    errors: list[str] | None = None,
+    errors: list[ToolkitError] | None = None,
 ) -> list[UpdateResult]:
     """Update stamped copies in ``path`` (a file, or every ``.py`` file below a directory).
 
@@ -224,7 +224,7 @@ def update_path(
         except ToolkitError as exc:
             if errors is None:
                 raise
-            errors.append(str(exc))
+            errors.append(exc)
     return results
 
 
@@ -235,7 +235,7 @@ def set_diverged(path: Path, *, name: str | None = None, diverged: bool = True) 
     blocks = [b for b in find_blocks(text, where=str(path)) if name is None or b.name == name]
     if not blocks:
         what = f"snippet {name!r}" if name else "stamped snippet"
-        raise ToolkitError(f"{path}: no {what} found")
+        raise UsageError(f"{path}: no {what} found")
     lines = text.split("\n")
     for block in blocks:
         lines[block.start] = start_marker(

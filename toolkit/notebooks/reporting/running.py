@@ -134,6 +134,13 @@ def _check_renderable(nb: NotebookNode, source: Path) -> None:
         ) from None
 
 
+class NotPythonNotebookError(ToolkitError):
+    """``--execute`` on an R/Julia/... notebook: bad input for this command (exit 2); the
+    other notebooks of the call are still reported."""
+
+    exit_code = 2
+
+
 def require_python(nb: NotebookNode, source: Path) -> None:
     """The kernel is this Python: refuse an R/Julia notebook instead of failing on cell 1."""
     meta = nb.get("metadata", {})
@@ -141,7 +148,7 @@ def require_python(nb: NotebookNode, source: Path) -> None:
         "name"
     )
     if language and str(language).lower() not in {"python", "python3", "ipython"}:
-        raise ToolkitError(
+        raise NotPythonNotebookError(
             f"{source}: a {language} notebook; --execute runs Python only "
             "(render it without --execute, with its saved outputs)"
         )
