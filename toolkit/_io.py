@@ -180,6 +180,24 @@ def _check_unchanged(name: str, now: os.stat_result | None, expect: FileState | 
     )
 
 
+def ensure_unchanged(path: str | os.PathLike[str], expect: FileState | None) -> None:
+    """Raise :class:`~toolkit.errors.FileChangedError` unless the file at ``path`` is as it was
+    read: ``expect`` its :class:`FileState`, or None for "there was no file" (unlike a write's
+    ``expect=None``, which checks nothing). For a caller about to delete, or to create, a file.
+
+    Example:
+        >>> ensure_unchanged("/no/such/file", None)
+    """
+    name = os.fspath(path)
+    now = _stat_or_none(os.path.realpath(name))
+    if expect is None and now is not None:
+        raise FileChangedError(
+            f"{shown_name(name)}: created since the toolkit looked (by another program?); "
+            "left as it is, nothing written — run again"
+        )
+    _check_unchanged(name, now, expect)
+
+
 def atomic_write_bytes(
     path: str | os.PathLike[str], data: bytes, *, expect: FileState | None = None
 ) -> None:

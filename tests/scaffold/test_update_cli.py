@@ -199,3 +199,35 @@ def test_dirty_tree_is_refused_with_exit_2_and_nothing_written(
     )
     assert _files(project) == before
 
+
+def test_a_file_saved_during_the_update_is_not_overwritten(
+    run_toolkit: Runner, template_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An editor saves the Makefile after update read it and before it writes: the save wins,
+    nothing at all is written (every file is checked first), exit 1, one line naming it."""
+    from click.testing import CliRunner
+
+    import toolkit.scaffold.update as update_module
+    from toolkit.cli.main import cli
+
+    project = new_project(run_toolkit, template_repo, tmp_path)
+    commit_v2(template_repo)
+    makefile = project / "Makefile"
+    planned = update_module.plan_update
+
+    def plan_then_the_editor_saves(*args: object, **kwargs: object) -> object:
+        plan = planned(*args, **kwargs)  # type: ignore[arg-type]
+        makefile.write_text(makefile.read_text() + "\n# saved in the editor meanwhile\n")
+        return plan
+
+    monkeypatch.setattr(update_module, "plan_update", plan_then_the_editor_saves)
+    monkeypatch.chdir(project)
+    before = _files(project)
+    result = CliRunner().invoke(cli, ["update"])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert f"{makefile}: changed on disk since it was read" in result.stderr
+    after = _files(project)
+    assert after.pop("Makefile").endswith(b"# saved in the editor meanwhile\n")
+    before.pop("Makefile")
+    assert after == before  # no CHANGELOG.md, no rename, the receipt as it was

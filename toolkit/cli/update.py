@@ -78,6 +78,8 @@ def update(
     Your edits are kept: files changed on both sides are 3-way merged, and what cannot be
     merged is marked inline (<<<<<<< yours / ||||||| base / ======= / >>>>>>> template) and
     reported, exit 1. Renamed template files take your edits along. No .rej files.
+    Uncommitted changes, a damaged receipt or a bad answer: nothing written, exit 2. A file
+    saved by another program during the update is not overwritten.
 
     \b
     Examples:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from toolkit._io import FileState
 from toolkit.errors import UsageError
 from toolkit.scaffold.plan import Plan, find_renames, plan_update
 from toolkit.scaffold.receipt import Receipt, has_receipt, read_receipt
@@ -93,16 +94,23 @@ def _refuse_dirty(project: Path) -> None:
         )
 
 
-def _read_paths(project: Path, paths: set[str]) -> Snapshot:
-    """The project's current files at ``paths`` (what is missing is simply absent)."""
+def _read_paths(project: Path, paths: set[str]) -> tuple[Snapshot, dict[str, FileState | None]]:
+    """The project's current files at ``paths`` (what is missing is simply absent), and what
+    each path was when read (its state, None for no file): the ``expect=`` of its write."""
     import os
 
-    files = {}
-    for relative in paths:
+    from toolkit._io import read_bytes
+
+    files: dict[str, FileEntry] = {}
+    states: dict[str, FileState | None] = {}
+    for relative in sorted(paths):
         path = project / relative
         if path.is_file() and not path.is_symlink():
-            files[relative] = FileEntry(path.read_bytes(), os.access(path, os.X_OK))
-    return Snapshot(files)
+            data, states[relative] = read_bytes(path)
+            files[relative] = FileEntry(data, os.access(path, os.X_OK))
+        elif not os.path.lexists(path):
+            states[relative] = None
+    return Snapshot(files), states
 
 
 def _render(template_dir: Path, context: Mapping[str, Any], text: str) -> str:
@@ -160,10 +168,26 @@ def _new_answers(
     return answers, changed
 
 
-def _apply(project: Path, plan: Plan) -> None:
-    """Write the plan's files (atomically, one by one), then remove what moved or went away."""
-    from toolkit._io import atomic_write_bytes
+def _touched(plan: Plan) -> list[str]:
+    """The project paths the plan writes or removes."""
+    paths = []
+    for change in plan.changes:
+        if change.writes:
+            paths += [change.path, *([change.old_path] if change.old_path else [])]
+    return paths
 
+
+def _apply(project: Path, plan: Plan, states: Mapping[str, FileState | None]) -> None:
+    """Write the plan's files (atomically, one by one), then remove what moved or went away.
+
+    ``states`` are the files as read for the plan: a file saved (or created) since is not
+    overwritten or removed (``FileChangedError``); all are checked before the first write.
+    """
+    from toolkit._io import atomic_write_bytes, ensure_unchanged
+
+    for relative in _touched(plan):
+        if relative in states:
+            ensure_unchanged(project / relative, states[relative])
     removed: list[Path] = []
     for change in plan.changes:
         if not change.writes:
@@ -171,13 +195,15 @@ def _apply(project: Path, plan: Plan) -> None:
         target = project / change.path
         if change.entry is not None:
             target.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write_bytes(target, change.entry.data)
+            atomic_write_bytes(target, change.entry.data, expect=states.get(change.path))
             set_executable(target, change.entry.executable)
         else:
+            ensure_unchanged(target, states.get(change.path))
             target.unlink(missing_ok=True)
             removed.append(target)
         if change.old_path:
             old = project / change.old_path
+            ensure_unchanged(old, states.get(change.old_path))
             old.unlink(missing_ok=True)
             removed.append(old)
     for path in removed:  # folders emptied by a move or a deletion go too
@@ -189,7 +215,7 @@ def _apply(project: Path, plan: Plan) -> None:
 
 def _plan(
     project: Path, receipt: Receipt, source: TemplateSource, changes: Mapping[str, str]
-) -> tuple[Plan, Snapshot, dict[str, Any], dict[str, Any]]:
+) -> tuple[Plan, Snapshot, dict[str, Any], dict[str, Any], dict[str, FileState | None]]:
     answers, changed = _new_answers(receipt, changes, source.path)
     new_context = template_context(source.path, answers, user_defaults=False)
     new, _root = render_snapshot(source.path, new_context)
@@ -198,9 +224,9 @@ def _plan(
     renames = find_renames(
         receipt.base, new, declared_renames(source.path, old_context, new_context)
     )
-    ours = _read_paths(project, set(receipt.base.files) | set(new.files))
+    ours, states = _read_paths(project, set(receipt.base.files) | set(new.files))
     plan = plan_update(receipt.base, ours, new, renames)
-    return plan, new, public_answers(new_context), changed
+    return plan, new, public_answers(new_context), changed, states
 
 
 def update_project(
@@ -226,10 +252,10 @@ def update_project(
         if same_template and all(receipt.answers.get(k) == v for k, v in changes.items()):
             result.up_to_date = True
             return result
-        plan, new, stored, changed = _plan(project, receipt, source, changes)
+        plan, new, stored, changed, states = _plan(project, receipt, source, changes)
         result.plan, result.answers_changed = plan, changed
         if not dry_run:
-            _apply(project, plan)
+            _apply(project, plan, states)
             Receipt(source.to_dict(), stored, new).write(project)
             result.applied = True
     return result
@@ -291,7 +317,7 @@ def adopt_project(
         context = template_context(source.path, resolve_names(info, dict(answers)))
         base, _root = render_snapshot(source.path, context)
         receipt = Receipt(source.to_dict(), public_answers(context), base)
-    ours = _read_paths(project, set(base.files))
+    ours, _states = _read_paths(project, set(base.files))
     differing = sorted(p for p, entry in base.files.items() if ours.files.get(p) != entry)
     receipt.write(project)
     return receipt, differing
