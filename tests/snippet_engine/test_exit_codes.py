@@ -150,3 +150,25 @@ def test_a_finding_still_exits_1(lib: dict[str, Path]) -> None:
     path.write_text(path.read_text().replace("version: 1", "version: 2") + "\nZ = 0\n")
     result = CliRunner().invoke(cli, ["snippet", "status", "--check"])
     assert result.exit_code == 1 and "outdated" in result.output
+
+
+def test_a_save_during_promote_wins_and_nothing_is_promoted(
+    lib: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import toolkit.snippets.personal as personal
+
+    _add(["utils/half", "--to", "half.py"])
+    half = lib["project"] / "half.py"
+    half.write_text(half.read_text().replace("x / 2", "x * 0.5"))
+    parse = personal.parse_snippet_text
+
+    def parse_then_the_editor_saves(*args: object, **kwargs: object) -> object:
+        half.write_text(half.read_text() + "\n# saved meanwhile\n")
+        return parse(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(personal, "parse_snippet_text", parse_then_the_editor_saves)
+    result = CliRunner().invoke(cli, ["snippet", "promote", "half.py"])
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1, result.output
+    assert "half.py: changed on disk since it was read" in result.stderr
+    assert half.read_text().endswith("# saved meanwhile\n")
+    assert not (lib["personal"] / "utils" / "half.py").exists()

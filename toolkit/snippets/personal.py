@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from toolkit._io import ensure_unchanged, file_state
 from toolkit.errors import UsageError
 from toolkit.snippets.config import writable_personal_dir
 from toolkit.snippets.extract import (
@@ -183,8 +184,10 @@ def promote(
     """Save the stamped copy in ``file`` as a new personal version; return (path, version).
 
     ``line`` (1-based, the start marker's line as status prints it) picks one of several
-    copies of the same snippet in one file.
+    copies of the same snippet in one file. A ``file`` saved meanwhile by another program is
+    left as it is, and nothing is promoted (``FileChangedError``).
     """
+    state = file_state(file)  # before reading: a change after it shows as a change
     text, newline = read_source(file)
     blocks = [
         b
@@ -208,10 +211,11 @@ def promote(
     new_text = set_version(whole, version)
     parse_snippet_text(new_text, block.name)  # a malformed copy is not promoted
     target = destination(block.name, directory, force=True)
+    ensure_unchanged(file, state)  # the copy is rewritten last: check it before the library
     target.parent.mkdir(parents=True, exist_ok=True)
     write_source(target, new_text)
     promoted = parse_snippet_file(target, block.name, origin="personal")
     ReceiptStore.for_path(file).save(block.name, new_text, source=promoted)
     new_block = render_block(block.name, version, new_text, flags=block.flags)
-    write_source(file, replace_block(text, block, new_block), newline)
+    write_source(file, replace_block(text, block, new_block), newline, expect=state)
     return target, version
