@@ -191,6 +191,18 @@ class _Statement:
     node: ast.Import | ast.ImportFrom
 
 
+def comments_above(lines: list[str], line: int, floor: int = 0) -> int:
+    """0-based first line of the comment lines directly above ``line`` (no blank line between,
+    not above ``floor``): they belong to that statement and move with it. ``line`` if none.
+
+    >>> comments_above(["x = 1", "# about f", "# more", "def f(): pass"], 3)
+    1
+    """
+    while line - 1 >= floor and lines[line - 1].lstrip().startswith("#"):
+        line -= 1
+    return line
+
+
 def _comment_lines(text: str) -> set[int]:
     """0-based lines holding a comment token."""
     try:
@@ -212,10 +224,7 @@ def _top_run(tree: ast.Module, lines: list[str]) -> list[_Statement]:
         node = body[i]
         assert isinstance(node, (ast.Import, ast.ImportFrom)) and node.end_lineno is not None
         start = node.lineno - 1
-        anchor = start
-        floor = run[-1].end + 1 if run else 0
-        while anchor - 1 >= floor and lines[anchor - 1].lstrip().startswith("#"):
-            anchor -= 1
+        anchor = comments_above(lines, start, floor=run[-1].end + 1 if run else 0)
         run.append(_Statement(atoms_of([node]), start, anchor, node.end_lineno - 1, node))
         i += 1
     return run
@@ -242,8 +251,18 @@ def _insert_lines(lines: list[str], at: int, new: list[str]) -> list[str]:
     return lines[:at] + new + lines[at:]
 
 
-def _blank_lines_after_imports(tree: ast.Module, lines: list[str], after: int) -> int:
-    """What ruff's isort wants after an import block ending at line ``after`` (0-based)."""
+DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def blank_lines_after_imports(tree: ast.Module, lines: list[str], after: int) -> int:
+    """What ruff's isort wants after an import block ending at line ``after`` (0-based): two
+    before a def or class, one before anything else; 0 at the end of the module. The one rule
+    for both new imports and code placed after the imports (``toolkit.snippets.place``).
+
+    >>> text = "import os\\n\\n# >>> snippet a/b\\ndef f(): pass\\n"
+    >>> blank_lines_after_imports(ast.parse(text), text.split("\\n"), 0)
+    2
+    """
     following = [n for n in tree.body if n.lineno - 1 > after]
     if not following:
         return 0
@@ -251,12 +270,9 @@ def _blank_lines_after_imports(tree: ast.Module, lines: list[str], after: int) -
     first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))]) - 1
     # A comment between the imports and the next statement is what isort looks at, unless it
     # sits directly on the statement (it then belongs to the statement).
-    attached = first
-    while attached - 1 > after and lines[attached - 1].lstrip().startswith("#"):
-        attached -= 1
+    attached = comments_above(lines, first, floor=after + 1)
     loose_comment = any(lines[j].lstrip().startswith("#") for j in range(after + 1, attached))
-    is_def = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-    return 2 if is_def and not loose_comment else 1
+    return 2 if isinstance(node, DEFINITIONS) and not loose_comment else 1
 
 
 def _new_block_position(tree: ast.Module, lines: list[str]) -> int:
@@ -274,22 +290,30 @@ def _new_block_position(tree: ast.Module, lines: list[str]) -> int:
     return 0
 
 
+def split_at(lines: list[str], at: int) -> tuple[list[str], list[str]]:
+    """``lines`` cut at ``at`` without the blank lines around the cut: what goes in between
+    sets its own spacing (the blank lines ruff format wants).
+
+    >>> split_at(["a", "", "", "b", ""], 2)
+    (['a'], ['b', ''])
+    """
+    before, after = lines[:at], lines[at:]
+    while before and not before[-1].strip():
+        before.pop()
+    while after and not after[0].strip():
+        after.pop(0)
+    return before, after
+
+
 def _create_block(text: str, atom: Atom) -> str:
     """Add the first import statement to a module that has none at the top."""
     tree = ast.parse(text)
     lines = text.split("\n")
-    at = _new_block_position(tree, lines)
-    # Strip the blank lines around the insertion point; the right number is put back.
-    before = lines[:at]
-    while before and not before[-1].strip():
-        before.pop()
-    rest = lines[at:]
-    while rest and not rest[0].strip() and len(rest) > 1:
-        rest.pop(0)
+    before, rest = split_at(lines, _new_block_position(tree, lines))
     lead = [""] if before else []
     body = [*before, *lead, atom.render()]
     probe = "\n".join([*body, *rest])
-    gap = _blank_lines_after_imports(ast.parse(probe), probe.split("\n"), len(body) - 1)
+    gap = blank_lines_after_imports(ast.parse(probe), probe.split("\n"), len(body) - 1)
     if not "".join(rest).strip():
         return "\n".join(body) + "\n"
     return "\n".join([*body, *[""] * gap, *rest])

@@ -20,9 +20,15 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from toolkit.snippets.imports import Atom, atoms_of, is_docstring
-
-_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+from toolkit.snippets.imports import (
+    DEFINITIONS,
+    Atom,
+    atoms_of,
+    blank_lines_after_imports,
+    comments_above,
+    is_docstring,
+    split_at,
+)
 
 
 @dataclass(frozen=True)
@@ -86,7 +92,7 @@ def ends_with_definition(code: str) -> bool:
         body = ast.parse(code).body
     except SyntaxError:
         return False
-    return bool(body) and isinstance(body[-1], _DEFS)
+    return bool(body) and isinstance(body[-1], DEFINITIONS)
 
 
 def starts_with_definition(code: str) -> bool:
@@ -95,7 +101,7 @@ def starts_with_definition(code: str) -> bool:
         body = ast.parse(code).body
     except SyntaxError:
         return False
-    return bool(body) and isinstance(body[0], _DEFS)
+    return bool(body) and isinstance(body[0], DEFINITIONS)
 
 
 def pad_body(body: str) -> str:
@@ -128,10 +134,7 @@ def _is_main_guard(node: ast.stmt) -> bool:
 def insertion_line(tree: ast.Module, lines: list[str]) -> int:
     """0-based line where the block goes: before a trailing main guard, else the end."""
     if tree.body and _is_main_guard(tree.body[-1]):
-        at = tree.body[-1].lineno - 1
-        while at > 0 and lines[at - 1].lstrip().startswith("#"):
-            at -= 1
-        return at
+        return comments_above(lines, tree.body[-1].lineno - 1)
     return len(lines)
 
 
@@ -139,31 +142,15 @@ def insert_block(text: str, block: str) -> str:
     """``text`` (a module) with the rendered ``block`` placed at its ``insertion_line``."""
     tree = ast.parse(text)
     lines = text.split("\n")
-    at = insertion_line(tree, lines)
-    before = lines[:at]
-    while before and not before[-1].strip():
-        before.pop()
-    after = lines[at:]
-    while after and not after[0].strip():
-        after.pop(0)
+    before, after = split_at(lines, insertion_line(tree, lines))
     block_lines = block.rstrip("\n").split("\n")
     previous = [n for n in tree.body if n.end_lineno is not None and n.end_lineno <= len(before)]
     gap = 2
     if previous and isinstance(previous[-1], (ast.Import, ast.ImportFrom)):
-        # Right after the import block, ruff's isort counts: 2 before a def/class, else 1.
-        body_code = "\n".join(block_lines[1:])
-        gap = 2 if starts_with_definition(body_code) and _attached(block_lines) else 1
+        # Right after the import block, ruff's isort decides (the same rule as a new import).
+        probe = [*before, "", *block_lines]
+        gap = blank_lines_after_imports(ast.parse("\n".join(probe)), probe, len(before) - 1)
     out = [*before, *[""] * (gap if before else 0), *block_lines]
     if after:
         out += ["", "", *after]
     return "\n".join(out).rstrip("\n") + "\n"
-
-
-def _attached(block_lines: list[str]) -> bool:
-    """True when no blank line separates the start marker from the first statement."""
-    for line in block_lines[1:]:
-        if not line.strip():
-            return False
-        if not line.lstrip().startswith("#"):
-            return True
-    return True
