@@ -14,15 +14,20 @@ Runner = Callable[..., subprocess.CompletedProcess[str]]
 
 @pytest.fixture
 def run_toolkit() -> Runner:
-    """``run_toolkit("update", "--check", cwd=project)`` -> the finished process."""
+    """``run_toolkit("update", "--check", cwd=project)`` -> the finished process; ``input=``
+    is typed at the prompts (else no stdin), ``env=`` replaces the environment."""
 
-    def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    def run(
+        *args: str, cwd: Path, input: str | None = None, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "toolkit", *args],
             cwd=cwd,
             capture_output=True,
             text=True,
-            stdin=subprocess.DEVNULL,
+            input=input,
+            stdin=subprocess.DEVNULL if input is None else None,
+            env=env,
         )
 
     return run
