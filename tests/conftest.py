@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,25 @@ SHARED_DIR = REPO_ROOT.parent / "shared"
 
 # Plots render off-screen everywhere (CI has no display).
 os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+@pytest.fixture
+def invoke(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
+    """``invoke("snippet", "status")`` -> (exit code, stdout, stderr) of ``toolkit ARGS`` run
+    in-process through the real entry point (its one-line errors and exit codes)."""
+    from toolkit.cli.main import main
+
+    def run(*args: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        try:
+            main(list(args))
+            code = 0
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
 
 
 @pytest.fixture(scope="session")

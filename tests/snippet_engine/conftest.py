@@ -60,22 +60,9 @@ SnippetCli = Callable[..., tuple[int, str, str]]
 
 
 @pytest.fixture
-def run(capsys: pytest.CaptureFixture[str]) -> SnippetCli:
-    """run("add", "cv/nms") -> (exit code, stdout, stderr) of ``toolkit snippet ...``, through
-    the real entry point (its one-line errors and exit codes)."""
-    from toolkit.cli.main import main
-
-    def _run(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        try:
-            main(["snippet", *args])
-            code = 0
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return _run
+def run(invoke: SnippetCli) -> SnippetCli:
+    """run("add", "cv/nms") -> (exit code, stdout, stderr) of ``toolkit snippet add cv/nms``."""
+    return lambda *args: invoke("snippet", *args)
 
 
 @pytest.fixture
