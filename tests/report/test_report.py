@@ -223,7 +223,7 @@ def test_invalid_notebook_named_others_processed(tmp_path: Path) -> None:
     res = _run(["report", str(bad), str(good), "-o", str(out)])
     assert res.exit_code == 1
     lines = [line for line in res.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and "bad.ipynb" in lines[0] and "not a valid notebook" in lines[0]
+    assert len(lines) == 1 and "bad.ipynb" in lines[0] and "invalid JSON" in lines[0]
     assert sorted(p.name for p in out.iterdir()) == ["good.html", "index.html"]
     index = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="good.html"' in index and "bad.ipynb" not in index

@@ -13,6 +13,7 @@ Example:
 from __future__ import annotations
 
 from toolkit._record import Record
+from toolkit.notebooks.io import cell_source
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the hooks import this; typing costs ~10 ms
 if TYPE_CHECKING:
@@ -34,8 +35,7 @@ class CellProblem(Record):
 
 
 def _first_line(cell: dict[str, Any]) -> str:
-    source = cell.get("source", "")
-    text = "".join(source) if isinstance(source, list) else str(source)
+    text = cell_source(cell)
     return next((line.strip() for line in text.splitlines() if line.strip()), "")[:60]
 
 

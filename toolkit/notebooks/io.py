@@ -209,8 +209,15 @@ def _read_text(path: str | os.PathLike[str]) -> str:
         raise InvalidNotebookError(str(exc)) from None
 
 
-def load_notebook(path: str | os.PathLike[str]) -> Notebook:
-    """Read and check a notebook file (without its style: for checks that only read).
+def load_notebook(path: str | os.PathLike[str], *, upgrade: bool = False) -> Notebook:
+    """Read and check a notebook file: the one reading rule of the toolkit.
+
+    Every reader (hooks, snippets, reports, harvest) comes here, so a file is a notebook for
+    all of them or for none, and an unusable one is one :class:`InvalidNotebookError` naming
+    the file. ``upgrade=True`` (for commands that only read, such as reports) converts an
+    nbformat 1-3 notebook to version 4 with nbformat; without it such a file is refused, as
+    the hooks must, since they would write it back. Cell sources may be lists of lines: read
+    them with :func:`cell_source`.
 
     Example:
         >>> import tempfile, os
@@ -220,7 +227,45 @@ def load_notebook(path: str | os.PathLike[str]) -> Notebook:
         >>> load_notebook(path)["nbformat"]
         4
     """
-    return check_structure(parse_json(_read_text(path), os.fspath(path)), os.fspath(path))
+    name = os.fspath(path)
+    text = _read_text(path)
+    nb = parse_json(text, name)
+    if upgrade:
+        nb = _upgraded(nb, name)
+    return check_structure(nb, name)
+
+
+def _upgraded(nb: Any, name: str) -> Any:
+    """``nb`` converted to nbformat 4 when it is an older notebook; otherwise ``nb`` itself."""
+    version = nb.get("nbformat") if isinstance(nb, dict) else None
+    if type(version) is not int or not 1 <= version <= 3:
+        return nb
+    import warnings
+
+    import nbformat  # only for old notebooks, on commands that only read
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            minor = nb.get("nbformat_minor", 0)
+            node = nbformat.versions[version].to_notebook_json(nb, minor=minor)
+            return nbformat.convert(node, 4)  # type: ignore[no-untyped-call]
+    except Exception as exc:  # nbformat's converters raise key, type and value errors alike
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InvalidNotebookError(
+            f"{name}: nbformat {version} notebook that cannot be converted to 4 ({reason})"
+        ) from None
+
+
+def cell_source(cell: Any) -> str:
+    """A cell's source as one string (nbformat allows a string or a list of lines).
+
+    Example:
+        >>> cell_source({"cell_type": "code", "source": ["x = 1\\n", "y = 2"]})
+        'x = 1\\ny = 2'
+    """
+    source = cell.get("source", "") if isinstance(cell, dict) else ""
+    return "".join(source) if isinstance(source, list) else str(source)
 
 
 def read_notebook(path: str | os.PathLike[str]) -> tuple[Notebook, JsonStyle]:

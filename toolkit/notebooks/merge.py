@@ -28,21 +28,17 @@ import tempfile
 from typing import Any
 
 from toolkit.errors import UsageError
+from toolkit.notebooks.io import cell_source
 
 OUTPUT_POLICIES = ("strip", "ours", "theirs")
 _EMPTY_CELL: dict[str, Any] = {"source": "", "metadata": {}}
 _SIMILAR = 0.6  # difflib ratio above which an id-less cell is "the same cell" as a base cell
 
 
-def _source(cell: dict[str, Any]) -> str:
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else str(source)
-
-
 def _keys(cells: list[dict[str, Any]], base: list[dict[str, Any]], side: str) -> list[str]:
     """A matching key per cell: its id, else the id-less base cell it most resembles."""
     base_free = {
-        index: _source(cell)
+        index: cell_source(cell)
         for index, cell in enumerate(base)
         if not isinstance(cell.get("id"), str)
     }
@@ -51,7 +47,7 @@ def _keys(cells: list[dict[str, Any]], base: list[dict[str, Any]], side: str) ->
         if isinstance(cell.get("id"), str):
             keys.append(f"id:{cell['id']}")
             continue
-        text = _source(cell)
+        text = cell_source(cell)
         best, score = None, _SIMILAR
         for base_index, base_text in base_free.items():
             ratio = (
@@ -148,7 +144,7 @@ def _merge_cell(
     base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any], policy: str
 ) -> tuple[dict[str, Any], bool]:
     merged = dict(ours)
-    text, conflict = merge_text(_source(base), _source(ours), _source(theirs))
+    text, conflict = merge_text(cell_source(base), cell_source(ours), cell_source(theirs))
     merged["source"] = _as_source(text, ours.get("source"))
     metadata, metadata_conflict = _merge_metadata(
         base.get("metadata", {}), ours.get("metadata", {}), theirs.get("metadata", {})
@@ -165,7 +161,7 @@ def _merge_cell(
 def _conflict_cell(kept: dict[str, Any], side: str, policy: str) -> dict[str, Any]:
     """Edited on ``side``, deleted on the other: kept, its whole source between markers."""
     cell = dict(kept)
-    text = _source(kept)
+    text = cell_source(kept)
     if side == "ours":
         marked = f"<<<<<<< ours\n{text}\n=======\n>>>>>>> theirs (deleted this cell)"
     else:
@@ -217,7 +213,7 @@ def merge_notebooks(
 
 def _same_cell(cell: dict[str, Any], base: dict[str, Any]) -> bool:
     """Unchanged apart from outputs and counts (which a run, not an edit, changes)."""
-    return _source(cell) == _source(base) and cell.get("cell_type") == base.get("cell_type")
+    return cell_source(cell) == cell_source(base) and cell.get("cell_type") == base.get("cell_type")
 
 
 def _merged_order(ours: list[str], theirs: list[str], base: set[str]) -> list[str]:

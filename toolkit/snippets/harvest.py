@@ -23,9 +23,9 @@ import ast
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from toolkit.errors import InvalidNotebookError, UsageError
+from toolkit.errors import UsageError
+from toolkit.notebooks.io import cell_source, load_notebook
 from toolkit.snippets.extract import imports_in, set_version, undefined_names
 from toolkit.snippets.model import MalformedSnippetError, parse_snippet_file, validate_name
 from toolkit.snippets.personal import build_snippet_text, destination, project_modules
@@ -50,17 +50,6 @@ class Candidate:
 def _clean(source: str) -> str:
     # IPython magics and shell escapes are not Python; drop them from the analysed code.
     return "\n".join(line for line in source.splitlines() if not _MAGIC.match(line))
-
-
-def _read_notebook(path: Path) -> Any:
-    import nbformat
-
-    try:
-        return nbformat.read(str(path), as_version=4)  # type: ignore[no-untyped-call]
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such notebook") from None
-    except Exception as exc:  # nbformat raises several unrelated types for bad files
-        raise InvalidNotebookError(f"{path}: not a readable notebook ({exc})") from exc
 
 
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Assign, ast.AnnAssign)
@@ -108,18 +97,19 @@ def _take_definitions(
 
 def find_candidates(notebook: Path, *, prefix: str = "harvested") -> list[Candidate]:
     """The harvestable cells of ``notebook`` as snippet candidates (nothing is written)."""
-    nb = _read_notebook(notebook)
+    nb = load_notebook(notebook, upgrade=True)
     local = project_modules(notebook)
     earlier_imports: list[str] = []
     earlier_defs: dict[str, tuple[int, str]] = {}
     found: list[Candidate] = []
-    for index, cell in enumerate(nb.cells):
+    for index, cell in enumerate(nb["cells"]):
         if cell.get("cell_type") != "code":
             continue
-        source = _clean(cell.get("source", ""))
+        source = _clean(cell_source(cell))
         lines = source.splitlines()
         name_match = _NAME_LINE.match(lines[0]) if lines else None
-        tagged = "snippet" in cell.get("metadata", {}).get("tags", [])
+        tags = cell.get("metadata", {}).get("tags", [])
+        tagged = isinstance(tags, list) and "snippet" in tags
         try:
             tree = ast.parse(source)
         except SyntaxError as exc:

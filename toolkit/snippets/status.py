@@ -173,12 +173,6 @@ def iter_python_files(path: Path) -> Iterator[Path]:
                 yield Path(dirpath) / filename
 
 
-def cell_text(cell: dict[str, object]) -> str:
-    """A notebook cell's source as one string (nbformat allows a list of lines)."""
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else str(source)
-
-
 def stamped_texts(file: Path) -> list[tuple[int | None, str]]:
     """``(cell, text)`` of each part of ``file`` holding a stamp: the file, or notebook cells.
 
@@ -190,7 +184,7 @@ def stamped_texts(file: Path) -> list[tuple[int | None, str]]:
         except ToolkitError:
             return []
         return [(None, text)] if "# >>> snippet " in text else []
-    from toolkit.notebooks.io import read_notebook
+    from toolkit.notebooks.io import cell_source, read_notebook
 
     try:
         nb, _ = read_notebook(file)
@@ -198,11 +192,11 @@ def stamped_texts(file: Path) -> list[tuple[int | None, str]]:
         return []
     cells = nb.get("cells", [])
     return [
-        (index, cell_text(cell))
+        (index, cell_source(cell))
         for index, cell in enumerate(cells if isinstance(cells, list) else [])
         if isinstance(cell, dict)
         and cell.get("cell_type") == "code"
-        and "# >>> snippet " in cell_text(cell)
+        and "# >>> snippet " in cell_source(cell)
     ]
 
 

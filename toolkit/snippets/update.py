@@ -43,7 +43,6 @@ from toolkit.snippets.stamp import (
 )
 from toolkit.snippets.status import (
     CopyStatus,
-    cell_text,
     classify,
     iter_python_files,
     stamped_texts,
@@ -142,13 +141,13 @@ def update_notebook(
     path: Path, library: Library, *, names: set[str] | None = None
 ) -> list[UpdateResult]:
     """Update stamped copies in a notebook's code cells; the rest of the file is kept as is."""
-    from toolkit.notebooks.io import read_notebook, write_notebook
+    from toolkit.notebooks.io import cell_source, read_notebook, write_notebook
 
     nb, style = read_notebook(path)
     results: list[UpdateResult] = []
     changed = False
     for index, cell in enumerate(nb.get("cells", [])):
-        text = cell_text(cell) if isinstance(cell, dict) else ""
+        text = cell_source(cell)
         if cell.get("cell_type") != "code" or "# >>> snippet " not in text:
             continue
         new_text, cell_results = update_text(text, path, library, names=names, cell=index)

@@ -33,6 +33,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from toolkit.errors import InvalidNotebookError, ToolkitError, UsageError
+from toolkit.notebooks.io import load_notebook
 
 __all__ = [
     "CellFailure",
@@ -88,28 +89,13 @@ def parse_parameter(text: str) -> tuple[str, Any]:
 
 
 def read_notebook(source: Path) -> NotebookNode:
-    """The notebook at ``source``, checked to be renderable; :class:`InvalidNotebookError`
-    (one line naming the file and the field) otherwise."""
-    try:
-        text = source.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InvalidNotebookError(f"{source}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidNotebookError(f"{source}: cannot read ({exc})") from None
-    try:
-        # No strict schema validation: Jupyter opens notebooks with small schema slips (cell
-        # ids in a 4.4 file, ...) and so should we; what the report needs is checked below.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            nb = nbformat.reads(text, as_version=4)  # type: ignore[no-untyped-call]
-        cells = nb["cells"]
-        if not isinstance(cells, list) or not all(
-            isinstance(c, dict) and c.get("cell_type") and "source" in c for c in cells
-        ):
-            raise ValueError("'cells' must be a list of cells with cell_type and source")
-    except Exception as exc:  # nbformat raises JSON, conversion and key errors alike
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InvalidNotebookError(f"{source}: not a valid notebook ({reason})") from None
+    """The notebook at ``source`` (read by :func:`toolkit.notebooks.io.load_notebook`, older
+    nbformat versions converted), checked to be renderable; :class:`InvalidNotebookError` (one
+    line naming the file and the field) otherwise."""
+    # No strict schema validation: Jupyter opens notebooks with small schema slips (cell ids
+    # in a 4.4 file, ...) and so should we; what nbconvert rejects is checked below.
+    read = load_notebook(source, upgrade=True)
+    nb = nbformat.v4.to_notebook(read)  # type: ignore[no-untyped-call]  # joins line lists
     # Widgets need JavaScript from a CDN, so a self-contained report cannot run them; their
     # text fallback is shown. (Partial widget metadata also crashes nbconvert's filter.)
     nb.metadata.pop("widgets", None)
@@ -125,7 +111,9 @@ def _check_renderable(nb: NotebookNode, source: Path) -> None:
     """Fail now, in one line, on what nbconvert's exporter would reject after the work (its
     validation, which tolerates extra properties): say which field and how to repair it."""
     try:
-        nbformat.validate(nb, relax_add_props=True)
+        with warnings.catch_warnings():  # a missing cell id is added, as Jupyter does
+            warnings.simplefilter("ignore")
+            nbformat.validate(nb, relax_add_props=True)
     except nbformat.ValidationError as exc:
         where = ".".join(str(part) for part in exc.path) or "the notebook"
         raise InvalidNotebookError(
