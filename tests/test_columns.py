@@ -158,3 +158,70 @@ def test_text_and_uuid_columns_are_told_apart() -> None:
     assert checks["id_like"] == ["uuid"] and checks["free_text"] == ["review"]
     with pytest.raises(UsageError, match="no usable feature columns"):
         make_preprocessor(df, target="y")
+
+
+_EVERY_FRAME_READER = [
+    lambda df: health_report(df, target="y"),
+    lambda df: make_preprocessor(df, target="y"),
+    lambda df: split(df, sizes=(0.5, 0.5)),
+    lambda df: profile(df),
+    lambda df: __import__("toolkit.plotting").plotting.missing_matrix(df),
+    lambda df: __import__("toolkit.plotting").plotting.correlation_heatmap(df),
+    lambda df: __import__("toolkit.plotting").plotting.training_curves(df),
+]
+
+
+@pytest.mark.parametrize("call", _EVERY_FRAME_READER)
+def test_every_frame_reader_plotting_included_refuses_bad_columns_the_same_way(
+    call: Any,
+) -> None:
+    """Plots read frames through toolkit.columns.as_frame too (issue 13: frame adapters)."""
+    dupes = pd.DataFrame([[1.0, 2.0, 0], [3.0, 4.0, 1]] * 10, columns=["a", "a", "y"])
+    with pytest.raises(UsageError, match=r"duplicate column names \['a'\]"):
+        call(dupes)
+    import pyarrow as pa
+
+    raw = {"a": [b"\x00\x01"] * 20, "b": [1.0] * 20, "y": [0, 1] * 10}
+    for native in (pl.DataFrame(raw), pa.table(raw)):
+        with pytest.raises(UsageError, match="column 'a' holds bytes"):
+            call(native)
+
+
+@pytest.mark.parametrize(
+    "native",
+    [
+        lambda d: pd.DataFrame(d),
+        lambda d: pl.DataFrame(d),
+        lambda d: __import__("pyarrow").table(d),
+    ],
+)
+def test_plots_read_pandas_polars_and_arrow_frames_alike(native: Any) -> None:
+    import matplotlib.pyplot as plt
+
+    from toolkit import plotting
+
+    data = {"a": [1.0, 2.0, None, 4.0], "b": [4.0, 3.0, 2.0, 1.0], "loss": [4, 3, 2, 1]}
+    ax = plotting.missing_matrix(native(data))
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["a\n25.0%", "b\n0.0%", "loss\n0.0%"]
+    fig = plotting.training_curves(native(data), metrics=["loss"])
+    assert fig.axes[0].get_lines()[0].get_ydata().tolist() == [4, 3, 2, 1]
+    plt.close("all")
+
+
+def test_one_column_adapter_for_plots_and_targets() -> None:
+    """Series of every library become the same numbers (pd.NA is NaN, not an object)."""
+    from toolkit.columns import as_array
+    from toolkit.plotting import class_balance, distribution
+
+    values = [1, None, 3]
+    for series in (pd.Series(values, dtype="Int64"), pl.Series("v", values)):
+        array = as_array(series)
+        assert array.dtype == np.float64 and np.isnan(array[1]) and array[2] == 3
+        assert target_kind(series) == "binary"
+        with pytest.raises(UsageError, match="x: contains 1 NaN"):
+            distribution(series)
+    ax = class_balance(pl.Series("y", ["a", "b", "b"]))
+    assert len(ax.patches) == 2
+    import matplotlib.pyplot as plt
+
+    plt.close("all")

@@ -41,7 +41,9 @@ __all__ = [
     "ColumnProfile",
     "FrameProfile",
     "TargetKind",
+    "as_array",
     "as_frame",
+    "is_frame",
     "parse_dates",
     "profile",
     "target_kind",
@@ -234,6 +236,36 @@ def as_frame(df: Any, argname: str = "df") -> nw.DataFrame[Any]:
     return frame
 
 
+def is_frame(obj: Any) -> bool:
+    """True when ``obj`` is a data frame :func:`as_frame` reads (pandas, polars, pyarrow Table,
+    narwhals), as opposed to a dict, a list or an array.
+
+    Example:
+        >>> import pandas as pd
+        >>> is_frame(pd.DataFrame({"a": [1]})), is_frame({"a": [1]})
+        (True, False)
+    """
+    return isinstance(obj, nw.DataFrame) or nw.dependencies.is_into_dataframe(obj)
+
+
+def as_array(values: Any) -> Any:
+    """``values`` as a numpy array: a pandas/polars/pyarrow Series or frame through narwhals
+    (nullable missing values become NaN or ``None``, never ``pd.NA``), anything else (a list,
+    an array) through ``numpy.asarray``. The one adapter from a column to numbers.
+
+    Example:
+        >>> import pandas as pd
+        >>> as_array(pd.Series([1, None], dtype="Int64")).tolist()
+        [1.0, nan]
+    """
+    import numpy as np
+
+    native = nw.from_native(values, eager_only=True, allow_series=True, pass_through=True)
+    if isinstance(native, (nw.Series, nw.DataFrame)):
+        return np.asarray(native.to_numpy())
+    return np.asarray(values)
+
+
 def profile(
     df: Any, *, columns: Iterable[str] | None = None, id_share: float = ID_SHARE
 ) -> FrameProfile:
@@ -306,8 +338,8 @@ def target_kind(column: ColumnProfile | Any) -> TargetKind:
 
 def _profile_values(values: Any) -> ColumnProfile:
     """Profile of one array-like (list, numpy array, pandas/polars Series)."""
-    if hasattr(values, "to_frame") and hasattr(values, "name"):  # pandas / polars Series
-        series = nw.from_native(values, series_only=True)
+    series = nw.from_native(values, series_only=True, pass_through=True)
+    if isinstance(series, nw.Series):  # pandas / polars / pyarrow
         return profile(series.rename("y").to_frame()).columns[0]
     import numpy as np
     import pandas as pd

@@ -248,7 +248,8 @@ def check_columns(df: Any, argname: str) -> None:
         toolkit.errors.UsageError: train: column name 0 (int) is not a string; rename the \
 columns to strings first, e.g. df.columns = df.columns.astype(str)
     """
-    labels = getattr(df, "columns", None)
+    # A pyarrow Table's .columns are its arrays; its names are .column_names.
+    labels = df.column_names if _is_arrow(df) else getattr(df, "columns", None)
     if labels is None:
         return
     if getattr(labels, "nlevels", 1) > 1:
@@ -269,14 +270,24 @@ columns to strings first, e.g. df.columns = df.columns.astype(str)
         )
 
 
+def _is_arrow(df: Any) -> bool:
+    return type(df).__module__.startswith("pyarrow")
+
+
+_BINARY_DTYPES = ("Binary", "binary[pyarrow]", "large_binary[pyarrow]", "binary", "large_binary")
+
+
 def _bytes_columns(df: Any) -> list[tuple[str, str]]:
     """Columns of ``df`` that hold bytes: polars Binary, pandas Arrow binary, pandas object
     columns whose values are bytes (pandas' own C type inference: no Python loop per row)."""
     found = []
-    dtypes = df.schema.items() if hasattr(df, "schema") else df.dtypes.items()
+    if _is_arrow(df):
+        dtypes: Any = zip(df.schema.names, df.schema.types, strict=True)
+    else:  # polars has .schema; pandas .dtypes (df.schema may be a pandas column)
+        dtypes = df.dtypes.items() if hasattr(df, "iloc") else df.schema.items()
     for label, dtype in dtypes:
         spelt = str(dtype)
-        if spelt in ("Binary", "binary[pyarrow]", "large_binary[pyarrow]"):
+        if spelt in _BINARY_DTYPES:
             found.append((label, spelt))
         elif spelt == "object" and _holds_bytes(df[label]):
             found.append((label, "bytes objects"))

@@ -233,7 +233,8 @@ def test_import_does_not_touch_rcparams_or_pyplot():
     code = (
         "import matplotlib as mpl, sys; before = dict(mpl.rcParams); import toolkit.plotting;"
         "assert dict(mpl.rcParams) == before; assert 'matplotlib.pyplot' not in sys.modules;"
-        "assert 'sklearn' not in sys.modules and 'seaborn' not in sys.modules"
+        "assert 'sklearn' not in sys.modules and 'seaborn' not in sys.modules;"
+        "assert 'narwhals' not in sys.modules and 'toolkit.columns' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
 

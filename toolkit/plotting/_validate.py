@@ -9,6 +9,7 @@ Inputs are copied or viewed, never modified in place.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -21,16 +22,6 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 
-def _to_numpy(values: Any) -> np.ndarray:
-    """Turn a list, tuple, NumPy array, pandas or polars Series into a NumPy array."""
-    if hasattr(values, "to_numpy") and not isinstance(values, np.ndarray):
-        try:
-            return np.asarray(values.to_numpy())
-        except TypeError:  # polars needs allow_copy defaults; fall through
-            pass
-    return np.asarray(values)
-
-
 def as_numeric(
     values: Any, name: str, *, ndim: int | None = 1, allow_nan: bool = False
 ) -> np.ndarray:
@@ -41,7 +32,7 @@ def as_numeric(
     """
     if values is None:
         raise UsageError(f"{name}: expected numeric values, got None")
-    arr = _to_numpy(values)
+    arr = as_array(values)
     if arr.size == 0:
         raise UsageError(f"{name}: is empty; pass at least one value")
     if arr.dtype == bool:
@@ -76,7 +67,7 @@ def as_labels(values: Any, name: str) -> np.ndarray:
     """Return class labels as a 1-D array; ``UsageError`` for empty input or missing labels."""
     if values is None:
         raise UsageError(f"{name}: expected labels, got None")
-    arr = _to_numpy(values)
+    arr = as_array(values)
     if arr.size == 0:
         raise UsageError(f"{name}: is empty; pass at least one label")
     if arr.ndim != 1:
@@ -94,6 +85,13 @@ def as_labels(values: Any, name: str) -> np.ndarray:
     return arr
 
 
+def as_array(values: Any) -> np.ndarray:
+    """:func:`toolkit.columns.as_array`, imported on the first plot (narwhals is not light)."""
+    from toolkit.columns import as_array as array_of
+
+    return np.asarray(array_of(values))
+
+
 def same_length(**arrays: Any) -> int:
     """Check that all given arrays have the same first dimension; return it."""
     lengths = {k: len(v) for k, v in arrays.items() if v is not None}
@@ -103,23 +101,39 @@ def same_length(**arrays: Any) -> int:
     return next(iter(lengths.values()))
 
 
+def is_frame(data: Any) -> bool:
+    """:func:`toolkit.columns.is_frame`, imported on the first plot."""
+    from toolkit.columns import is_frame as frame_like
+
+    return frame_like(data)
+
+
 def as_frame(data: Any, name: str) -> pd.DataFrame:
-    """Accept a pandas/polars DataFrame, a dict of columns or a 2-D array; return a pandas frame."""
+    """``data`` as a pandas frame: a data frame through :func:`toolkit.columns.as_frame` (the
+    one frame adapter: pandas, polars, pyarrow), a dict of columns, or a 2-D array (columns
+    ``x0``, ``x1``, ...); ``UsageError`` naming ``name`` otherwise or when empty.
+
+    >>> list(as_frame({"a": [1, 2]}, "data").columns)
+    ['a']
+    """
     import pandas as pd
+
+    from toolkit.columns import as_frame as frame_of
 
     if data is None:
         raise UsageError(f"{name}: expected a DataFrame, got None")
-    if isinstance(data, pd.DataFrame):
-        frame = data
-    elif hasattr(data, "to_pandas"):  # polars / pyarrow
-        frame = data.to_pandas()
-    elif isinstance(data, dict):
-        frame = pd.DataFrame(data)
-    else:
+    if isinstance(data, Mapping):
+        data = pd.DataFrame(data)
+    elif not is_frame(data):
         arr = np.asarray(data)
         if arr.ndim != 2:
             raise UsageError(f"{name}: expected a 2-D table, got shape {arr.shape}")
-        frame = pd.DataFrame(arr, columns=[f"x{i}" for i in range(arr.shape[1])])
+        data = pd.DataFrame(arr, columns=[f"x{i}" for i in range(arr.shape[1])])
+    labels = getattr(data, "columns", [])
+    if isinstance(data, pd.DataFrame) and not all(isinstance(c, str) for c in labels):
+        # pd.DataFrame(X) has columns 0, 1, ...: label them as a figure would (no copy of data).
+        data = data.set_axis([c if isinstance(c, tuple) else str(c) for c in labels], axis=1)
+    frame: pd.DataFrame = frame_of(data, name).to_pandas()
     if frame.shape[0] == 0 or frame.shape[1] == 0:
         raise UsageError(f"{name}: is empty (shape {frame.shape})")
     return frame

@@ -16,6 +16,7 @@ from toolkit.errors import UsageError
 from toolkit.plotting._cjk import draws
 from toolkit.plotting._reduce import lttb
 from toolkit.plotting._validate import (
+    as_array,
     as_labels,
     as_numeric,
     get_ax,
@@ -151,7 +152,7 @@ def _scores_and_classes(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
     """Validate inputs; return (y_true, scores as (n,) or (n, k), class labels, display names)."""
     yt = as_labels(y_true, "y_true")
-    raw = np.asarray(y_score.to_numpy() if hasattr(y_score, "to_numpy") else y_score)
+    raw = as_array(y_score)
     scores = as_numeric(raw, "y_score", ndim=raw.ndim if raw.ndim in (1, 2) else 1)
     same_length(y_true=yt, y_score=scores)
     if scores.ndim == 2 and scores.shape[1] == 1:
@@ -787,7 +788,7 @@ def feature_importance(
         importances = [importances[key] for key in importances]
     if names is None and hasattr(importances, "index"):
         names = [str(i) for i in importances.index]
-    raw = np.asarray(importances.to_numpy() if hasattr(importances, "to_numpy") else importances)
+    raw = as_array(importances)
     values = as_numeric(raw, "importances", ndim=raw.ndim if raw.ndim in (1, 2) else 1)
     err = None
     if values.ndim == 2:

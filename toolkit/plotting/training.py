@@ -13,7 +13,7 @@ from toolkit._metrics import lower_is_better
 from toolkit.errors import UsageError
 from toolkit.plotting._cjk import draws
 from toolkit.plotting._reduce import lttb
-from toolkit.plotting._validate import as_numeric, get_ax, new_figure, note
+from toolkit.plotting._validate import as_frame, as_numeric, get_ax, is_frame, new_figure, note
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -50,10 +50,8 @@ def _to_frame(history: Any, name: str) -> pd.DataFrame:
         if not path.is_file():
             raise UsageError(f"{name}: no such CSV file: {path}")
         return pd.read_csv(path)
-    if isinstance(history, pd.DataFrame):
-        return history
-    if hasattr(history, "to_pandas"):
-        return history.to_pandas()  # type: ignore[no-any-return]
+    if is_frame(history):
+        return as_frame(history, name)
     if hasattr(history, "history") and isinstance(history.history, Mapping):  # Keras History
         history = history.history
     if isinstance(history, Mapping):
@@ -68,17 +66,13 @@ def _to_frame(history: Any, name: str) -> pd.DataFrame:
 
 
 def _runs(history: Any) -> dict[str, pd.DataFrame]:
-    import pandas as pd
 
     if isinstance(history, (list, tuple)):
         return {f"run {i}": _to_frame(h, f"history[{i}]") for i, h in enumerate(history)}
     if (
         isinstance(history, Mapping)
         and history
-        and all(
-            isinstance(v, (Mapping, pd.DataFrame, str, Path)) or hasattr(v, "to_pandas")
-            for v in history.values()
-        )
+        and all(isinstance(v, (Mapping, str, Path)) or is_frame(v) for v in history.values())
     ):
         return {str(k): _to_frame(v, f"history[{k!r}]") for k, v in history.items()}
     return {"": _to_frame(history, "history")}
