@@ -21,13 +21,20 @@ ydata-profiling does not install next to pandas 3 / numpy 2.4, so it lives in it
 
 (benchmarks/_work/ is git-ignored). Without that venv the ydata row is skipped.
 
-Run: .venv/bin/python benchmarks/health_vs_ydata.py [--rows 1000000]
+``--repeat N`` runs the commands N times, alternating them, and prints each one's median and
+the median of the pairwise ratios (the load of the shared machine moves both sides of a pair
+alike). ``--baseline DIR`` adds the same report run with another checkout's ``toolkit`` (made
+with ``git archive REV toolkit | tar -x -C DIR``), to show whether a change made it slower.
+
+Run: .venv/bin/python benchmarks/health_vs_ydata.py [--rows 1000000] [--repeat 5]
+         [--baseline /tmp/before]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -92,10 +99,10 @@ def build_table(path: Path, rows: int) -> None:
     pl.DataFrame(cols).write_parquet(path)
 
 
-def measure(argv: list[str]) -> tuple[float, float, int, float]:
+def measure(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int, float]:
     """Run ``argv``; return (wall seconds, peak RSS in GB, exit code, CPU seconds)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     out = proc.stdout.read().decode() if proc.stdout else ""
@@ -109,9 +116,30 @@ def measure(argv: list[str]) -> tuple[float, float, int, float]:
     return wall, usage.ru_maxrss / 1024**2, code, cpu  # ru_maxrss is KiB on Linux
 
 
+def _commands(
+    data: Path, baseline: Path | None
+) -> dict[str, tuple[list[str], dict[str, str] | None]]:
+    html = str(WORK / "health.html")
+    commands: dict[str, tuple[list[str], dict[str, str] | None]] = {
+        "floor": ([sys.executable, "-c", FLOOR_RUN, str(data)], None),
+        "toolkit": ([sys.executable, "-c", TOOLKIT_RUN, str(data), html], None),
+    }
+    if baseline is not None:
+        env = {**os.environ, "PYTHONPATH": str(baseline)}
+        commands["baseline"] = ([sys.executable, "-c", TOOLKIT_RUN, str(data), html], env)
+    if YDATA_PYTHON.exists():
+        ydata = [str(YDATA_PYTHON), "-c", YDATA_RUN, str(data), str(WORK / "ydata.html")]
+        commands["ydata"] = (ydata, None)
+    else:
+        print(f"ydata-profiling skipped: no {YDATA_PYTHON} (see this file's docstring)")
+    return commands
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=1, help="alternating rounds")
+    parser.add_argument("--baseline", type=Path, help="a folder holding another toolkit/")
     args = parser.parse_args()
     WORK.mkdir(exist_ok=True)
     data = WORK / f"health_{args.rows}.parquet"
@@ -119,35 +147,46 @@ def main() -> None:
         build_table(data, args.rows)
     print(f"table: {args.rows:,} rows x 20 columns ({data.stat().st_size / 1e6:.0f} MB parquet)")
     print(f"load average (1 min) before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
-    results = {}
-    print("floor: python + imports + read, no checks ...")
-    results["floor"] = measure([sys.executable, "-c", FLOOR_RUN, str(data)])
-    print("toolkit health_report (all checks + HTML) ...")
-    results["toolkit"] = measure(
-        [sys.executable, "-c", TOOLKIT_RUN, str(data), str(WORK / "health.html")]
-    )
-    if YDATA_PYTHON.exists():
-        print("ydata-profiling minimal (+ HTML) ...")
-        results["ydata"] = measure(
-            [str(YDATA_PYTHON), "-c", YDATA_RUN, str(data), str(WORK / "ydata.html")]
-        )
-    else:
-        print(f"ydata-profiling skipped: no {YDATA_PYTHON} (see this file's docstring)")
+    commands = _commands(data, args.baseline)
+    runs: dict[str, list[tuple[float, float, int, float]]] = {name: [] for name in commands}
+    for round_ in range(args.repeat):
+        names = list(commands) if round_ % 2 == 0 else list(reversed(commands))
+        for name in names:
+            print(f"round {round_ + 1}/{args.repeat}: {name} ...", flush=True)
+            runs[name].append(measure(*commands[name]))
     print(f"load average (1 min) after: {os.getloadavg()[0]:.2f}")
     labels = {
         "floor": "floor (imports + read only)",
         "toolkit": "toolkit health_report",
+        "baseline": f"toolkit at {args.baseline}",
         "ydata": "ydata-profiling minimal",
     }
-    print(f"\n{'tool':<34}{'wall s':>9}{'CPU s':>9}{'peak GB':>9}")
-    for name, (wall, peak, code, cpu) in results.items():
-        row = f"{labels[name]:<34}{wall:>9.2f}{cpu:>9.2f}{peak:>9.2f}"
-        print(row + ("" if code == 0 else "  FAILED"))
-    if "ydata" in results and results["ydata"][2] == 0 and results["toolkit"][2] == 0:
-        t, y, f = results["toolkit"], results["ydata"], results["floor"]
+    head = f"tool (median of {args.repeat})"
+    print(f"\n{head:<34}{'wall s':>9}{'CPU s':>9}{'peak GB':>9}")
+    for name, measured in runs.items():
+        wall, peak, cpu = (statistics.median(m[i] for m in measured) for i in (0, 1, 3))
+        failed = any(m[2] != 0 for m in measured)
         print(
-            f"\nspeed-up {y[0] / t[0]:.1f}x (target >= 10x); memory {t[1] / y[1]:.2f} of ydata"
-            f" (target <= 0.5); the floor alone is {y[0] / f[0]:.1f}x faster than ydata"
+            f"{labels[name]:<34}{wall:>9.2f}{cpu:>9.2f}{peak:>9.2f}"
+            + ("  FAILED" if failed else "")
+        )
+
+    def ratio(a: str, b: str, i: int) -> float:  # median over rounds of a's / b's measure
+        return statistics.median(x[i] / y[i] for x, y in zip(runs[a], runs[b], strict=True))
+
+    ok = {name for name, measured in runs.items() if all(m[2] == 0 for m in measured)}
+    if {"ydata", "toolkit", "floor"} <= ok:
+        print(
+            f"\nspeed-up {ratio('ydata', 'toolkit', 0):.1f}x wall, "
+            f"{ratio('ydata', 'toolkit', 3):.1f}x CPU (target >= 10x); memory "
+            f"{ratio('toolkit', 'ydata', 1):.2f} of ydata (target <= 0.5); the floor alone is "
+            f"{ratio('ydata', 'floor', 0):.1f}x faster than ydata"
+        )
+    if {"baseline", "toolkit"} <= ok:
+        print(
+            f"toolkit / baseline: CPU {ratio('toolkit', 'baseline', 3):.3f}, wall "
+            f"{ratio('toolkit', 'baseline', 0):.3f}, peak memory "
+            f"{ratio('toolkit', 'baseline', 1):.3f} (median of pairwise ratios)"
         )
 
 

@@ -277,13 +277,24 @@ def test_filter_process_protocol_round_trip() -> None:
     out = io.BytesIO()
     git_filter.serve_process(io.BytesIO(request), out)
     stream = io.BytesIO(out.getvalue())
-    assert git_filter._read_text_list(stream) == ["git-filter-server", "version=2"]
-    assert git_filter._read_text_list(stream) == ["capability=clean"]
-    assert git_filter._read_text_list(stream) == ["status=success"]
-    cleaned = json.loads(git_filter._read_content(stream))
-    assert git_filter._read_text_list(stream) == []
+
+    def until_flush() -> list[bytes]:  # read as git does, not with the filter's own reader
+        packets = []
+        while (size := int(stream.read(4), 16)) != 0:
+            packets.append(stream.read(size - 4))
+        return packets
+
+    def text_list() -> list[str]:
+        return [packet.decode().rstrip("\n") for packet in until_flush()]
+
+    assert text_list() == ["git-filter-server", "version=2"]
+    assert text_list() == ["capability=clean"]
+    assert text_list() == ["status=success"]
+    cleaned = json.loads(b"".join(until_flush()))
+    assert text_list() == []
     assert all(c["outputs"] == [] for c in cleaned["cells"])
-    assert git_filter._read_text_list(stream) == ["status=error"], "bad.ipynb is refused"
+    assert text_list() == ["status=error"], "bad.ipynb is refused"
+    assert stream.read() == b""
 
 
 def test_strip_hook_nbstripout_style_options(tmp_path: Path) -> None:
