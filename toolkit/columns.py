@@ -271,6 +271,9 @@ def profile(
 ) -> FrameProfile:
     """Profile ``df`` (pandas, polars or a narwhals frame): one aggregation pass, then the rules.
 
+    A narwhals ``LazyFrame`` (DuckDB, Spark, polars lazy) is profiled by the same aggregations
+    run on its engine: two small result rows come back, no column is collected.
+
     ``columns`` limits the profile to some columns (a split only needs its target);
     ``id_share`` is the distinct share that makes a column ID-like (default 0.95).
 
@@ -279,30 +282,51 @@ def profile(
         >>> profile(pd.DataFrame({"y": range(50)})).target("y")
         'regression'
     """
-    frame = as_frame(df)
-    names = list(frame.columns) if columns is None else list(columns)
-    schema = frame.schema
-    stats = frame.select(*(e for c in names for e in _aggregations(c, schema[c]))).rows(named=True)
-    row = dict(stats[0]) if stats else {}
-    rows = len(frame)
+    lazy = isinstance(df, nw.LazyFrame)  # DuckDB, Spark, polars lazy: the same aggregations
+    frame: Any = df if lazy else as_frame(df)
+    schema = frame.collect_schema()
+    names = list(schema) if columns is None else list(columns)
+    first = [e for c in names for e in _aggregations(c, schema[c])]
+    row = _one_row(frame, [*first, nw.len().alias("\x1frows")] if lazy else first)
+    rows = int(row.pop("\x1frows")) if lazy else len(frame)
     for c in names:
-        if f"{c}\0nu" not in row and _DTYPE_CLASS.get(str(schema[c]).split("(")[0]) is None:
-            row[f"{c}\0nu"] = _count_distinct(frame.get_column(c))  # rare: nested or objects
+        if f"{c}\x1fnu" not in row and _DTYPE_CLASS.get(str(schema[c]).split("(")[0]) is None:
+            # rare: nested or objects (a lazy engine cannot hand the column over: not counted)
+            row[f"{c}\x1fnu"] = None if lazy else _count_distinct(frame.get_column(c))
     # Second, small pass: distinct values of whole floats, and the text measures where free
     # text is possible (mostly distinct strings).
-    whole = [c for c in names if schema[c].is_float() and row.get(f"{c}\0frac") == 0]
+    whole = [c for c in names if schema[c].is_float() and row.get(f"{c}\x1ffrac") == 0]
     wordy = [
         c
         for c in names
-        if schema[c] == nw.String and row[f"{c}\0nu"] >= 0.5 * (rows - row[f"{c}\0missing"])
+        if schema[c] == nw.String and row[f"{c}\x1fnu"] >= 0.5 * (rows - row[f"{c}\x1fmissing"])
     ]
     second = [
-        *(nw.col(c).fill_nan(None).n_unique().alias(f"{c}\0nu") for c in whole),
+        *(nw.col(c).fill_nan(None).n_unique().alias(f"{c}\x1fnu") for c in whole),
         *(e for c in wordy for e in _text_aggregations(c)),
     ]
     if second:
-        row.update(frame.select(*second).rows(named=True)[0])
+        row.update(_one_row(frame, second))
     return FrameProfile(rows, tuple(_column(c, schema[c], rows, row, id_share) for c in names))
+
+
+def _one_row(frame: Any, exprs: list[nw.Expr]) -> dict[str, Any]:
+    """The single row of aggregations ``exprs`` over an eager or lazy narwhals frame."""
+    out = frame.select(*exprs)
+    if isinstance(out, nw.LazyFrame):
+        out = out.collect()
+    rows = out.rows(named=True)
+    # SQL engines answer sums as DECIMAL: plain numbers for the rules
+    return {k: _number(v) for k, v in rows[0].items()} if rows else {}
+
+
+def _number(value: Any) -> Any:
+    """A ``Decimal`` (a SQL engine's sum) as an int or float; anything else unchanged."""
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
 
 
 def _count_distinct(series: nw.Series[Any]) -> int:
@@ -355,17 +379,17 @@ def _aggregations(name: str, dtype: Any) -> list[nw.Expr]:
     col = nw.col(name)
     if dtype.is_float():
         col = col.fill_nan(None)  # polars keeps NaN apart from null; users count both missing
-    exprs = [col.null_count().alias(f"{name}\0missing")]
+    exprs = [col.null_count().alias(f"{name}\x1fmissing")]
     family = _DTYPE_CLASS.get(str(dtype).split("(")[0], "other")
     # Distinct values: a hash pass, the costliest aggregation. Floats get it in the second pass
     # only when whole (where it decides ID or classes); lists, structs and objects may be
     # unhashable and are counted by their printed form.
     if family != "other" and not dtype.is_float():
-        exprs.append(col.n_unique().alias(f"{name}\0nu"))
+        exprs.append(col.n_unique().alias(f"{name}\x1fnu"))
     if family in ("numeric", "datetime"):
-        exprs += [col.min().alias(f"{name}\0min"), col.max().alias(f"{name}\0max")]
+        exprs += [col.min().alias(f"{name}\x1fmin"), col.max().alias(f"{name}\x1fmax")]
     if family == "numeric":
-        exprs.append((col - col.round(0)).abs().max().alias(f"{name}\0frac"))
+        exprs.append((col - col.round(0)).abs().max().alias(f"{name}\x1ffrac"))
     return exprs
 
 
@@ -375,18 +399,18 @@ def _text_aggregations(name: str) -> list[nw.Expr]:
     pattern match per row is the costliest aggregation here."""
     col = nw.col(name)
     wordy = col.str.contains(r"\s|[^\x00-\x7F]").cast(nw.Int64).sum()
-    return [col.str.len_chars().mean().alias(f"{name}\0chars"), wordy.alias(f"{name}\0wordy")]
+    return [col.str.len_chars().mean().alias(f"{name}\x1fchars"), wordy.alias(f"{name}\x1fwordy")]
 
 
 def _column(
     name: str, dtype: Any, rows: int, stats: Mapping[str, Any], id_share: float
 ) -> ColumnProfile:
-    missing = int(stats[f"{name}\0missing"])
-    counted = stats.get(f"{name}\0nu")
+    missing = int(stats[f"{name}\x1fmissing"])
+    counted = stats.get(f"{name}\x1fnu")
     distinct = None if counted is None else int(counted) - (1 if missing else 0)
-    frac = stats.get(f"{name}\0frac")
-    chars = stats.get(f"{name}\0chars")
-    wordy = stats.get(f"{name}\0wordy")
+    frac = stats.get(f"{name}\x1ffrac")
+    chars = stats.get(f"{name}\x1fchars")
+    wordy = stats.get(f"{name}\x1fwordy")
     col = ColumnProfile(
         name=name,
         dtype=str(dtype),
@@ -394,8 +418,8 @@ def _column(
         rows=rows,
         missing=missing,
         distinct=distinct,
-        minimum=_present(stats.get(f"{name}\0min")),
-        maximum=_present(stats.get(f"{name}\0max")),
+        minimum=_present(stats.get(f"{name}\x1fmin")),
+        maximum=_present(stats.get(f"{name}\x1fmax")),
         whole=frac is not None and float(frac) == 0.0,
         mean_chars=None if chars is None else float(chars),
         wordy=0 if wordy is None else int(wordy),

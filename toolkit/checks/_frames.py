@@ -45,6 +45,14 @@ class Table:
     infinite: dict[str, int]
     profile: FrameProfile
     categories: dict[str, np.ndarray[Any, Any]] = field(default_factory=dict)
+    # Rows of the whole frame when these columns are a sample of it (the engine path pulls a
+    # fixed-size sample to the driver; ``profile`` then describes the whole frame).
+    population: int | None = None
+
+    @property
+    def total_rows(self) -> int:
+        """Rows of the whole frame: ``population`` for a sample, else ``n_rows``."""
+        return self.n_rows if self.population is None else self.population
 
     def numeric(self, exclude: tuple[str | None, ...] = ()) -> list[str]:
         """Names of numeric columns, minus ``exclude``."""
@@ -55,8 +63,14 @@ class Table:
         return [c for c, k in self.kinds.items() if k == "categorical" and c not in exclude]
 
 
-def to_table(frame: Any, name: str) -> Table:
-    """Read a pandas/polars (or any narwhals-supported) eager frame into a :class:`Table`."""
+def to_table(
+    frame: Any, name: str, *, whole: FrameProfile | None = None, population: int | None = None
+) -> Table:
+    """Read a pandas/polars (or any narwhals-supported) eager frame into a :class:`Table`.
+
+    ``whole`` and ``population`` say that ``frame`` is a sample of a larger frame with that
+    profile and row count (the engine path): the kinds are then the whole frame's.
+    """
     if isinstance(frame, Table):
         return frame
     df = as_frame(frame, name)
@@ -116,7 +130,16 @@ def to_table(frame: Any, name: str) -> Table:
                 arrow = series.cast(nw.String).to_arrow()
             columns[col], categories[col] = _dictionary_codes(arrow)
             kinds[col] = "categorical"
-    return Table(name, columns, kinds, int(df.shape[0]), infinite, profile(df), categories)
+    return Table(
+        name,
+        columns,
+        kinds,
+        int(df.shape[0]),
+        infinite,
+        profile(df) if whole is None else whole,
+        categories,
+        population,
+    )
 
 
 def is_classification(table: Table, target: str) -> bool:

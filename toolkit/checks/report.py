@@ -30,11 +30,11 @@ from toolkit.checks._frames import (
     labels,
     missing_mask,
     model_matrix,
-    require_column,
     sample_rows,
     to_table,
 )
 from toolkit.checks.result import CheckResult, Finding, by_severity, severity_counts
+from toolkit.columns import FrameProfile
 from toolkit.errors import UsageError
 
 _LABEL_SAMPLE = 10_000  # label issues cross-validate a model: a fixed-seed sample keeps it fast
@@ -131,21 +131,16 @@ def health_report(
         >>> print(str(health_report(df, target="y")).splitlines()[0])
         data health: train 100 rows x 2 columns, target 'y'
     """
+    from toolkit.checks.engine import as_lazy, engine_report
+
+    if as_lazy(train) is not None or (test is not None and as_lazy(test) is not None):
+        return engine_report(  # type: ignore[no-any-return]
+            train, test, target=target, group=group, time=time, progress=progress
+        )
     tick = progress or (lambda step: None)
     tr = to_table(train, "train")
     te = to_table(test, "test") if test is not None else None
-    require_column(tr, target, "target")
-    require_column(tr, group, "group")
-    require_column(tr, time, "time")
-    if te is not None:
-        missing = [c for c in tr.columns if c not in te.columns and c != target]
-        extra = [c for c in te.columns if c not in tr.columns]
-        if missing or extra:
-            raise UsageError(
-                "test: columns differ from train"
-                + (f"; missing {', '.join(missing[:5])}" if missing else "")
-                + (f"; extra {', '.join(extra[:5])}" if extra else "")
-            )
+    check_roles(list(tr.columns), None if te is None else list(te.columns), target, group, time)
     timings: dict[str, float] = {}
     results: list[CheckResult] = []
 
@@ -170,7 +165,7 @@ def health_report(
             run("new labels", lambda: new_labels(tr, te, target=target))
         run("adversarial validation", lambda: adversarial_validation(tr, te, columns=features))
     if classes and features:
-        run("label issues", lambda: _label_step(tr, target, features))
+        run("label issues", lambda: label_step(tr, target, features))
     meta = {
         "train_rows": tr.n_rows,
         "test_rows": te.n_rows if te is not None else None,
@@ -182,34 +177,95 @@ def health_report(
     return HealthReport(results, meta, tr, te, timings)
 
 
+def check_roles(
+    train: list[str],
+    test: list[str] | None,
+    target: str,
+    group: str | None,
+    time: str | None,
+) -> None:
+    """A :class:`UsageError` when a role column is missing or the splits' columns differ
+    (the target may be missing from test only when nothing else differs)."""
+    for argument, column in (("target", target), ("group", group), ("time", time)):
+        if column is not None and column not in train:
+            raise UsageError(
+                f"{argument}={column!r}: no such column in train (columns: {', '.join(train[:12])})"
+            )
+    if test is None:
+        return
+    missing = [c for c in train if c not in test and c != target]
+    extra = [c for c in test if c not in train]
+    if missing or extra:
+        raise UsageError(
+            "test: columns differ from train"
+            + (f"; missing {', '.join(missing[:5])}" if missing else "")
+            + (f"; extra {', '.join(extra[:5])}" if extra else "")
+        )
+    if target not in test:
+        raise UsageError(f"target={target!r}: no such column in test")
+
+
 def data_quality(tr: Table, te: Table | None, target: str) -> CheckResult:
     """Empty and constant columns, infinities, missing target values and class balance."""
+    y = tr.columns[target]
+    n_missing = int(missing_mask(y).sum())
+    classes = is_classification(tr, target) and n_missing < tr.n_rows
+    test_counts = None
+    if te is not None and is_classification(tr, target) and target in te.columns:
+        test_counts = _value_counts(te, target)
+    return quality_findings(
+        QualityStats(
+            profile=tr.profile,
+            target=target,
+            infinite={t.name: t.infinite for t in (tr, te) if t is not None},
+            target_missing=n_missing,
+            train_rows=tr.n_rows,
+            class_counts=_value_counts(tr, target) if classes else None,
+            test_class_counts=test_counts,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class QualityStats:
+    """What the data-quality finish needs, from either path: the train profile, infinite
+    values per frame and column, missing targets, and class counts (sorted labels, counts)."""
+
+    profile: FrameProfile
+    target: str
+    infinite: dict[str, dict[str, int]]
+    target_missing: int
+    train_rows: int
+    class_counts: tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]] | None
+    test_class_counts: tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]] | None
+
+
+def quality_findings(stats: QualityStats) -> CheckResult:
+    """The finish of the data-quality check, shared by the in-memory and the engine path."""
     findings: list[Finding] = []
-    for tab in (tr, te):
-        if tab is None:
-            continue
-        for col, n in tab.infinite.items():
+    target = stats.target
+    for frame, infinite in stats.infinite.items():
+        for col, n in infinite.items():
             findings.append(
                 Finding(
                     "high",
                     "infinite",
                     [col],
-                    f"'{col}' has {n} infinite values in {tab.name}; replace or drop them",
-                    {"count": n, "frame": tab.name},
+                    f"'{col}' has {n} infinite values in {frame}; replace or drop them",
+                    {"count": n, "frame": frame},
                 )
             )
-    for col in tr.profile.of_kind("empty"):
+    for col in stats.profile.of_kind("empty"):
         findings.append(
             Finding("medium", "empty_column", [col], f"'{col}' is empty (all missing)", {})
         )
-    for col in tr.profile.of_kind("constant", exclude=[target]):
+    for col in stats.profile.of_kind("constant", exclude=[target]):
         findings.append(Finding("low", "constant_column", [col], f"'{col}' has a single value", {}))
-    y = tr.columns[target]
-    n_missing = int(missing_mask(y).sum())
+    n_missing = stats.target_missing
     if n_missing:
         findings.append(
             Finding(
-                "high" if n_missing == tr.n_rows else "medium",
+                "high" if n_missing == stats.train_rows else "medium",
                 "missing_target",
                 [target],
                 f"target '{target}' is missing in {n_missing} train rows",
@@ -217,8 +273,8 @@ def data_quality(tr: Table, te: Table | None, target: str) -> CheckResult:
             )
         )
     summary: dict[str, Any] = {}
-    if is_classification(tr, target) and n_missing < tr.n_rows:
-        labels, counts = _value_counts(tr, target)
+    if stats.class_counts is not None:
+        labels, counts = stats.class_counts
         share = counts / counts.sum()
         summary["class_counts"] = dict(zip(labels.tolist(), counts.tolist(), strict=True))
         if len(labels) < 2:
@@ -237,16 +293,17 @@ def data_quality(tr: Table, te: Table | None, target: str) -> CheckResult:
                     {"share": dict(zip(labels.tolist(), share.tolist(), strict=True))},
                 )
             )
-    if te is not None and is_classification(tr, target) and target in te.columns:
-        findings += _test_size(te, target)
+    if stats.test_class_counts is not None:
+        findings += _test_size(*stats.test_class_counts, target)
     return CheckResult("data_quality", findings, summary)
 
 
-def _test_size(te: Table, target: str) -> list[Finding]:
+def _test_size(
+    labels: np.ndarray[Any, Any], counts: np.ndarray[Any, Any], target: str
+) -> list[Finding]:
     """How precisely the test set can measure a model: the 95% interval of an accuracy
     (normal approximation) and of each class's recall, which rests on that class's test rows.
     """
-    labels, counts = _value_counts(te, target)
     n = int(counts.sum())
     if n == 0:
         return []
@@ -291,7 +348,9 @@ def _value_counts(table: Table, column: str) -> tuple[np.ndarray[Any, Any], np.n
     return names[order], counts[order]
 
 
-def _label_step(tr: Table, target: str, features: list[str]) -> CheckResult:
+def label_step(tr: Table, target: str, features: list[str]) -> CheckResult:
+    """Label issues on a fixed-seed sample of at most 10,000 train rows (of ``tr``, itself a
+    sample on the engine path), with smaller trees stopped early."""
     from toolkit.checks.labels import label_issues, out_of_fold_proba
 
     y_all = tr.columns[target]
@@ -309,7 +368,7 @@ def _label_step(tr: Table, target: str, features: list[str]) -> CheckResult:
     stop = True if len(rows) >= 5_000 else "auto"
     proba = out_of_fold_proba(X, y_codes, cv=3, max_leaf_nodes=15, early_stopping=stop)
     # Rows are named by their position in the whole frame, not in the sample.
-    result = label_issues(None, y, pred_proba=proba, index=rows, sample_of=tr.n_rows)
+    result = label_issues(None, y, pred_proba=proba, index=rows, sample_of=tr.total_rows)
     result.summary["sampled_rows"] = len(rows)
     result.summary["rows_flagged"] = result.index[:100]
     return result

@@ -64,31 +64,46 @@ def drift(
             if unseen is not None:
                 findings.append(unseen)
         stats[col] = stat
-        effect = stat.get("psi", stat.get("js", 0.0))
-        name = "PSI" if "psi" in stat else "JS"
-        if stat["p_value"] < 0.01 and effect >= 0.1:
-            severity = "high" if effect >= 0.25 else "medium"
-            findings.append(
-                Finding(
-                    severity,
-                    "drift",
-                    [col],
-                    f"'{col}' is distributed differently in test ({name} {effect:.2f})",
-                    stat,
-                )
-            )
-        miss = stat.get("missing_train", 0.0), stat.get("missing_test", 0.0)
-        if abs(miss[0] - miss[1]) >= 0.1:
-            findings.append(
-                Finding(
-                    "medium",
-                    "missing_drift",
-                    [col],
-                    f"'{col}' is missing in {miss[0]:.0%} of train but {miss[1]:.0%} of test rows",
-                    {"missing_train": miss[0], "missing_test": miss[1]},
-                )
-            )
+        findings += drift_findings(col, stat)
     return CheckResult("drift", findings, {"per_feature": stats})
+
+
+def drift_findings(column: str, stat: dict[str, float]) -> list[Finding]:
+    """The finish of one column's drift statistics (``psi`` or ``js``, ``p_value``, missing
+    rates), the same for the in-memory and the engine path.
+
+    Severity follows the effect size (PSI >= 0.25 or JS >= 0.25 high, >= 0.1 medium) and needs
+    a significant test (p < 0.01); a missing rate that moves by 10 points is medium.
+
+    Example:
+        >>> [f.severity for f in drift_findings("x", {"psi": 0.3, "p_value": 0.0})]
+        ['high']
+    """
+    findings = []
+    effect = stat.get("psi", stat.get("js", 0.0))
+    name = "PSI" if "psi" in stat else "JS"
+    if stat["p_value"] < 0.01 and effect >= 0.1:
+        findings.append(
+            Finding(
+                "high" if effect >= 0.25 else "medium",
+                "drift",
+                [column],
+                f"'{column}' is distributed differently in test ({name} {effect:.2f})",
+                stat,
+            )
+        )
+    miss = stat.get("missing_train", 0.0), stat.get("missing_test", 0.0)
+    if abs(miss[0] - miss[1]) >= 0.1:
+        findings.append(
+            Finding(
+                "medium",
+                "missing_drift",
+                [column],
+                f"'{column}' is missing in {miss[0]:.0%} of train but {miss[1]:.0%} of test rows",
+                {"missing_train": miss[0], "missing_test": miss[1]},
+            )
+        )
+    return findings
 
 
 def new_categories(
@@ -116,27 +131,37 @@ def new_categories(
     seen = np.bincount(train_codes[train_codes >= 0], minlength=len(labels)) > 0
     present = test_codes >= 0
     unseen_rows = present & ~seen[np.where(present, test_codes, 0)]
-    count = int(unseen_rows.sum())
+    if not unseen_rows.any():
+        return None
+    per_code = np.bincount(test_codes[unseen_rows], minlength=len(labels))
+    unseen = {str(labels[c]): int(per_code[c]) for c in np.flatnonzero(per_code)}
+    return unseen_finding(column, unseen, len(test_codes), is_target=is_target)
+
+
+def unseen_finding(
+    column: str, unseen: dict[str, int], test_rows: int, *, is_target: bool = False
+) -> Finding | None:
+    """The finish of :func:`new_categories`: ``unseen`` maps each test category never seen in
+    train to its test rows (in any order); shared by the in-memory and the engine path."""
+    count = sum(unseen.values())
     if count == 0:
         return None
-    codes = np.unique(test_codes[unseen_rows])
-    share = count / len(test_codes)
-    shown = ", ".join(repr(str(labels[c])) for c in codes[:5]) + (", ..." if len(codes) > 5 else "")
+    names = sorted(unseen, key=lambda k: (-unseen[k], k))  # the most common first
+    share = count / test_rows
+    shown = ", ".join(repr(n) for n in names[:5]) + (", ..." if len(names) > 5 else "")
     if is_target:
-        noun = "class" if len(codes) == 1 else "classes"
-    else:
-        noun = "category" if len(codes) == 1 else "categories"
-    if is_target:
+        noun = "class" if len(names) == 1 else "classes"
         severity = "high"
     else:
+        noun = "category" if len(names) == 1 else "categories"
         severity = "high" if share >= 0.05 else "medium" if share >= 0.005 else "low"
     return Finding(
         severity,
         "new_labels" if is_target else "new_categories",
         [column],
-        f"'{column}' has {len(codes)} {noun} never seen in train in {share:.1%} of test rows: "
+        f"'{column}' has {len(names)} {noun} never seen in train in {share:.1%} of test rows: "
         + shown,
-        {"categories": [str(labels[c]) for c in codes[:50]], "rows": count, "share": share},
+        {"categories": names[:50], "rows": count, "share": share},
     )
 
 
@@ -164,15 +189,47 @@ def _psi_sorted(a: np.ndarray[Any, Any], b: np.ndarray[Any, Any], bins: int = 10
     """:func:`psi` of two *sorted* samples: bin counts are differences of ``searchsorted``
     positions of the edges, so no value is binned one by one."""
     edges = np.unique(np.quantile(a, np.linspace(0, 1, bins + 1)[1:-1]))
+    # values below each edge; bin k holds edges[k-1] <= x < edges[k]
+    below_a = np.searchsorted(a, edges, side="left")
+    below_b = np.searchsorted(b, edges, side="left")
+    return psi_from_below(below_a, len(a), below_b, len(b))
 
-    def shares(v: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-        # values below each edge; bin k holds edges[k-1] <= x < edges[k]
-        below = np.searchsorted(v, edges, side="left")
-        counts = np.diff(np.concatenate([[0], below, [len(v)]]))
-        return np.clip(counts / len(v), 1e-4, None)
 
-    p, q = shares(a), shares(b)
+def psi_from_below(
+    below_a: np.ndarray[Any, Any], n_a: int, below_b: np.ndarray[Any, Any], n_b: int
+) -> float:
+    """PSI from the number of (present) values below each shared bin edge in train (``a``)
+    and test (``b``): the one formula of the in-memory and the engine path.
+
+    Example:
+        >>> round(psi_from_below(np.array([50]), 100, np.array([50]), 100), 6)
+        0.0
+    """
+
+    def shares(below: np.ndarray[Any, Any], n: int) -> np.ndarray[Any, Any]:
+        counts = np.diff(np.concatenate([[0], np.asarray(below, dtype=float), [n]]))
+        return np.clip(counts / n, 1e-4, None)
+
+    p, q = shares(below_a, n_a), shares(below_b, n_b)
     return float(np.sum((q - p) * np.log(q / p)))
+
+
+def ks_from_below(
+    below_a: np.ndarray[Any, Any], n_a: int, below_b: np.ndarray[Any, Any], n_b: int
+) -> tuple[float, float]:
+    """KS statistic and asymptotic p-value from the values below shared grid points: the
+    largest gap of the two empirical CDFs *at the grid points* (a lower bound of the exact KS,
+    which looks at every value; the engine path uses 19 train-quantile points).
+
+    Example:
+        >>> ks_from_below(np.array([10, 90]), 100, np.array([10, 90]), 100)
+        (0.0, 1.0)
+    """
+    from scipy.stats import kstwobign
+
+    gap = np.abs(np.asarray(below_a, dtype=float) / n_a - np.asarray(below_b, dtype=float) / n_b)
+    d = float(gap.max()) if len(gap) else 0.0
+    return d, float(kstwobign.sf(d * np.sqrt(n_a * n_b / (n_a + n_b))))
 
 
 def numeric_drift(a: np.ndarray[Any, Any], b: np.ndarray[Any, Any]) -> dict[str, float]:
@@ -200,9 +257,6 @@ def numeric_drift(a: np.ndarray[Any, Any], b: np.ndarray[Any, Any]) -> dict[str,
 def categorical_drift(a: np.ndarray[Any, Any], b: np.ndarray[Any, Any]) -> dict[str, float]:
     """Chi-square p-value and Jensen-Shannon distance (base 2, 0..1) of two category columns
     (labels, or integer codes shared by both with -1 for missing)."""
-    from scipy.spatial.distance import jensenshannon
-    from scipy.stats import chi2_contingency
-
     a_s, b_s = a[sample_rows(len(a), _SAMPLE)], b[sample_rows(len(b), _SAMPLE, seed=1)]
     out = {
         "missing_train": float(missing_mask(a_s).mean()),
@@ -212,20 +266,42 @@ def categorical_drift(a: np.ndarray[Any, Any], b: np.ndarray[Any, Any]) -> dict[
         both, labels = codes(np.concatenate([a_s, b_s]))
     else:
         both, labels = codes(np.concatenate([a_s.astype(object), b_s.astype(object)]))
-    # Keep the 50 most common categories; the long tail is pooled so chi-square stays valid.
-    order = np.argsort(-np.bincount(both))
-    remap = np.full(len(labels), min(50, len(labels)) - 1)
-    remap[order[:50]] = np.arange(min(50, len(labels)))
-    both = remap[both]
-    p = np.bincount(both[: len(a_s)], minlength=both.max() + 1)
-    q = np.bincount(both[len(a_s) :], minlength=both.max() + 1)
+    p = np.bincount(both[: len(a_s)], minlength=len(labels))
+    q = np.bincount(both[len(a_s) :], minlength=len(labels))
+    return {**out, **categorical_drift_from_counts(p, q)}
+
+
+def categorical_drift_from_counts(
+    p: np.ndarray[Any, Any], q: np.ndarray[Any, Any]
+) -> dict[str, float]:
+    """Jensen-Shannon distance (base 2) and the chi-square test of train counts ``p`` and
+    test counts ``q`` over the same categories (missing may be one of them): the 50 most
+    common categories are kept and the long tail pooled, so chi-square stays valid. Shared by
+    the in-memory path (counts of samples) and the engine path (counts of every row).
+
+    Example:
+        >>> categorical_drift_from_counts(np.array([50, 50]), np.array([50, 50]))["js"]
+        0.0
+    """
+    from scipy.spatial.distance import jensenshannon
+    from scipy.stats import chi2_contingency
+
+    p, q = np.asarray(p, dtype=np.int64), np.asarray(q, dtype=np.int64)
+    order = np.argsort(-(p + q), kind="stable")
+    keep = min(50, len(order))
+    remap = np.full(len(order), max(keep - 1, 0))
+    remap[order[:keep]] = np.arange(keep)
+    p = np.bincount(remap, weights=p, minlength=keep)
+    q = np.bincount(remap, weights=q, minlength=keep)
     if len(p) < 2:
-        return {**out, "js": 0.0, "chi2": 0.0, "p_value": 1.0}
+        return {"js": 0.0, "chi2": 0.0, "p_value": 1.0}
     table = np.vstack([p, q])
     table = table[:, table.sum(axis=0) > 0]
+    if table.shape[1] < 2 or 0 in table.sum(axis=1):
+        return {"js": 0.0, "chi2": 0.0, "p_value": 1.0}
     chi2 = chi2_contingency(table)
     js = float(jensenshannon(p / p.sum(), q / q.sum(), base=2))
-    return {**out, "js": js, "chi2": float(chi2.statistic), "p_value": float(chi2.pvalue)}
+    return {"js": js, "chi2": float(chi2.statistic), "p_value": float(chi2.pvalue)}
 
 
 def adversarial_validation(

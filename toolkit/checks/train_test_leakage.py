@@ -28,6 +28,7 @@ from toolkit.checks._frames import (
     to_table,
 )
 from toolkit.checks.result import CheckResult, Finding
+from toolkit.columns import FrameProfile
 
 # The single-feature scan fits on / scores a fixed-seed sample of this many train / test rows:
 # an AUC's standard error there is ~0.002, far below the 0.99 vs 0.95 cut-offs.
@@ -67,43 +68,15 @@ def leakage(
             require_column(tab, group, "group")
             require_column(tab, time, "time")
     roles = (target, group, time)
-    id_like = id_like_columns(tr, exclude=roles)
-    findings: list[Finding] = [
-        Finding(
-            "medium",
-            "id_like",
-            [col],
-            f"'{col}' looks like an identifier ({why}); drop it from the features",
-            {"unique_ratio": ratio},
-        )
-        for col, (ratio, why) in id_like.items()
-    ]
-    findings += [
-        Finding(
-            "low",
-            "free_text",
-            [col],
-            f"'{col}' is free text ({tr.profile[col].reason}); the checks leave it out --"
-            " encode it (e.g. TF-IDF) to use it as a feature",
-            {"mean_chars": tr.profile[col].mean_chars},
-        )
-        for col in tr.profile.of_kind("text", exclude=roles)
-    ]
+    findings = profile_findings(tr.profile, roles)
     features = feature_columns(tr, exclude=roles)
     findings += target_predictors(tr, te, target, features)
-    summary: dict[str, Any] = {"features": len(features), "id_like": list(id_like)}
+    summary: dict[str, Any] = {
+        "features": len(features),
+        "id_like": list(id_like_columns(tr, exclude=roles)),
+    }
     if te is not None:
-        missing = sorted(set(features) - set(te.columns))
-        if missing:
-            findings.append(
-                Finding(
-                    "high",
-                    "columns",
-                    missing,
-                    f"{len(missing)} train column(s) missing from test: {', '.join(missing[:5])}",
-                    {"missing": missing},
-                )
-            )
+        findings += missing_columns_findings(features, list(te.columns))
         shared = [c for c in features if c in te.columns]
         dup_findings, dup_summary = duplicates(tr, te, shared)
         findings += dup_findings
@@ -113,6 +86,48 @@ def leakage(
         if time is not None:
             findings += time_overlap(tr, te, time)
     return CheckResult("leakage", findings, summary)
+
+
+def profile_findings(profile: FrameProfile, roles: tuple[str | None, ...]) -> list[Finding]:
+    """Identifier and free-text columns, as the profile decided (the finish of both paths)."""
+    findings = [
+        Finding(
+            "medium",
+            "id_like",
+            [c],
+            f"'{c}' looks like an identifier ({profile[c].reason}); drop it from the features",
+            {"unique_ratio": profile[c].unique_ratio},
+        )
+        for c in profile.of_kind("id", exclude=roles)
+    ]
+    findings += [
+        Finding(
+            "low",
+            "free_text",
+            [c],
+            f"'{c}' is free text ({profile[c].reason}); the checks leave it out --"
+            " encode it (e.g. TF-IDF) to use it as a feature",
+            {"mean_chars": profile[c].mean_chars},
+        )
+        for c in profile.of_kind("text", exclude=roles)
+    ]
+    return findings
+
+
+def missing_columns_findings(features: list[str], test_columns: list[str]) -> list[Finding]:
+    """Train feature columns that test does not have (high)."""
+    missing = sorted(set(features) - set(test_columns))
+    if not missing:
+        return []
+    return [
+        Finding(
+            "high",
+            "columns",
+            missing,
+            f"{len(missing)} train column(s) missing from test: {', '.join(missing[:5])}",
+            {"missing": missing},
+        )
+    ]
 
 
 def id_like_columns(
@@ -234,42 +249,58 @@ def duplicates(tr: Table, te: Table, columns: list[str]) -> tuple[list[Finding],
     in_train = np.zeros(te.n_rows, dtype=bool)
     in_train[cand_te] = _member(exact_te, exact_tr)
     within = float(_repeated(exact_tr).sum() / tr.n_rows)
-    rate = float(in_train.mean())
     near = near_any & ~in_train
-    near_rate = float(near.mean())
     within_near = float(near_repeat.mean())
     summary = {
         "duplicate_test_rows": int(in_train.sum()),
         "near_duplicate_test_rows": int(near.sum()),
         "within_train_duplicate_rate": within,
     }
-    for kind, mask, r, base in (
-        ("exact", in_train, rate, within),
-        ("near", near, near_rate, within_near),
-    ):
+    for kind, mask, base in (("exact", in_train, within), ("near", near, within_near)):
         if not mask.any():
             continue
-        expected = 2 * base + 0.001  # what an i.i.d. split of this data would show
-        severity = "high" if r > max(0.01, expected) else "medium" if r > expected else "low"
         examples = np.flatnonzero(mask)[:10]
         if kind == "exact":  # exact hashes exist for the candidate rows only
             at = np.searchsorted(cand_te, examples)
             twins = _first_match(exact_te[at], exact_tr, cand_tr)
         else:
             twins = _first_match(near_te[examples], near_tr, np.arange(tr.n_rows))
-        findings.append(
-            Finding(
-                severity,
-                "duplicates" if kind == "exact" else "near_duplicates",
-                ["*"],
-                f"{_test_rows(int(mask.sum()))} ({r:.2%}) "
-                + (f"is a {kind} duplicate" if mask.sum() == 1 else f"are {kind} duplicates")
-                + " of train rows"
-                + (f" (train itself repeats {base:.1%} of rows)" if base else ""),
-                {"rate": r, "count": int(mask.sum()), "test_rows": examples, "train_rows": twins},
-            )
+        finding = duplicate_finding(
+            kind, int(mask.sum()), te.n_rows, base, {"test_rows": examples, "train_rows": twins}
         )
+        findings += [finding] if finding else []
     return findings, summary
+
+
+def duplicate_finding(
+    kind: str, count: int, test_rows: int, base: float, examples: dict[str, Any]
+) -> Finding | None:
+    """The finish of the duplicate check (both paths): ``count`` of ``test_rows`` test rows are
+    ``kind`` ("exact" or "near") duplicates of train rows, while train itself repeats a share
+    ``base`` of its rows; ``examples`` goes into the evidence.
+
+    Discrete data repeats rows even in a clean split, so the cross-split rate is compared with
+    twice the within-train rate (what an i.i.d. split of this data would show).
+
+    Example:
+        >>> duplicate_finding("exact", 30, 1000, 0.0, {}).severity
+        'high'
+    """
+    if count == 0:
+        return None
+    rate = count / test_rows
+    expected = 2 * base + 0.001
+    severity = "high" if rate > max(0.01, expected) else "medium" if rate > expected else "low"
+    return Finding(
+        severity,
+        "duplicates" if kind == "exact" else "near_duplicates",
+        ["*"],
+        f"{_test_rows(count)} ({rate:.2%}) "
+        + (f"is a {kind} duplicate" if count == 1 else f"are {kind} duplicates")
+        + " of train rows"
+        + (f" (train itself repeats {base:.1%} of rows)" if base else ""),
+        {"rate": rate, "count": count, **examples},
+    )
 
 
 def shared_groups(tr: Table, te: Table, group: str) -> list[Finding]:
@@ -282,18 +313,25 @@ def shared_groups(tr: Table, te: Table, group: str) -> list[Finding]:
     else:  # categories: compare codes over one shared label list
         a, b, names = aligned_codes(tr, te, group)
     shared = np.intersect1d(pd.unique(a[~missing_mask(a)]), pd.unique(b[~missing_mask(b)]))
-    if len(shared) == 0:
-        return []
-    rows = float(pd.Series(b).isin(pd.Series(shared)).mean())
+    rows = float(pd.Series(b).isin(pd.Series(shared)).mean()) if len(shared) else 0.0
     examples = shared[:10] if names is None else names[shared[:10]]
+    return shared_groups_findings(group, len(shared), rows, list(examples))
+
+
+def shared_groups_findings(
+    group: str, shared: int, test_row_rate: float, examples: list[Any]
+) -> list[Finding]:
+    """The finish of the shared-group check (both paths): any shared value is high."""
+    if shared == 0:
+        return []
     return [
         Finding(
             "high",
             "shared_groups",
             [group],
-            f"{len(shared)} '{group}' values appear in both train and test ({rows:.1%} of test"
-            " rows); split by group",
-            {"shared": len(shared), "test_row_rate": rows, "examples": examples},
+            f"{shared} '{group}' values appear in both train and test ({test_row_rate:.1%} of"
+            " test rows); split by group",
+            {"shared": shared, "test_row_rate": test_row_rate, "examples": examples},
         )
     ]
 
@@ -318,18 +356,24 @@ def time_overlap(tr: Table, te: Table, time: str) -> list[Finding]:
         return []
     end = float(np.nanmax(t_tr))
     early = np.nan_to_num(t_te, nan=np.inf) <= end
-    if not early.any():
+    return time_overlap_findings(time, int(early.sum()), len(early), end)
+
+
+def time_overlap_findings(time: str, count: int, test_rows: int, end: float) -> list[Finding]:
+    """The finish of the time-overlap check (both paths): ``count`` test rows are not later
+    than the last train time ``end`` (seconds since the epoch, or the column's numbers)."""
+    if count == 0:
         return []
-    rate = float(early.mean())
+    rate = count / test_rows
     return [
         Finding(
             "high" if rate > 0.01 else "medium",
             "time_overlap",
             [time],
-            f"{_test_rows(int(early.sum()))} ({rate:.1%}) "
-            f"{'is' if early.sum() == 1 else 'are'} not after the last train '{time}';"
+            f"{_test_rows(count)} ({rate:.1%}) "
+            f"{'is' if count == 1 else 'are'} not after the last train '{time}';"
             " split by time",
-            {"rate": rate, "count": int(early.sum()), "train_max": end},
+            {"rate": rate, "count": count, "train_max": end},
         )
     ]
 

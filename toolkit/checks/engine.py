@@ -1,0 +1,800 @@
+"""The health report on a lazy engine (DuckDB, Spark, polars lazy): the checks as aggregations.
+
+:func:`engine_report` runs each check as a few aggregation queries on the engine (narwhals' lazy
+API, plus the engine's own row-hash function, which narwhals does not have) and finishes them on
+the driver with the *same* finish functions as the in-memory path (``drift_findings``,
+``duplicate_finding``, ``quality_findings`` ...). No column is ever collected: what comes back is
+one row of aggregates per pass, value counts of low-cardinality columns, a few example rows and a
+fixed-size sample.
+
+The passes, per split unless noted (``progress`` is called with each name before it runs):
+
+* ``profile`` -- :func:`toolkit.columns.profile` on the lazy frame: nulls, exact distinct counts
+  (``count(DISTINCT)`` on the engine), min/max, whole-number and text measures (two queries).
+* ``sample`` -- a fixed-seed sample of at most :data:`SAMPLE_ROWS` rows pulled to the driver
+  (DuckDB ``USING SAMPLE reservoir``, Spark ``DataFrame.sample``, polars a row-index hash). The
+  model-based checks (single-feature target leak, adversarial validation, label issues) run the
+  in-memory code on it, the figures are drawn from it and it sets the histogram bin edges.
+* ``statistics`` -- one query: infinities, missing values, mean and standard deviation, and for
+  each numeric column the number of values below each bin edge (train-sample deciles for PSI,
+  19 train-sample quantiles for KS: KS is measured at those points, a lower bound of the exact
+  statistic).
+* ``value counts`` -- one query (a ``UNION ALL`` of the categorical columns, grouped): exact
+  counts per category; a column with more than 50,000 distinct values gets its top 50 per split
+  and an anti-join for the categories test has and train has not.
+* ``duplicates`` -- 64-bit row hashes on the engine (DuckDB ``hash``, Spark ``xxhash64``,
+  polars ``struct.hash``) of the raw and of the rounded z-scored feature values; repeats within
+  train by ``GROUP BY``, test rows found in train by semi-joins, all on the engine.
+* ``shared groups`` -- distinct group keys of both splits joined on the engine.
+* ``time overlap`` -- test rows not after train's maximum (from the profile), one count.
+
+Example:
+    >>> import duckdb
+    >>> from toolkit.checks import health_report
+    >>> from toolkit.checks.planted import planted_tables
+    >>> train, test = planted_tables(5_000)
+    >>> con = duckdb.connect()
+    >>> report = health_report(con.from_arrow(train), con.from_arrow(test), target="target")
+    >>> report.meta["engine"], report.meta["train_rows"]
+    ('duckdb', 5000)
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import time as _time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import narwhals as nw
+import numpy as np
+
+from toolkit.checks._frames import Table, feature_columns, to_table
+from toolkit.checks.result import CheckResult, Finding
+from toolkit.columns import FrameProfile, profile
+from toolkit.errors import UsageError
+
+__all__ = ["SAMPLE_ROWS", "as_lazy", "engine_report"]
+
+SAMPLE_ROWS = 100_000  # rows per split pulled to the driver for the model-based checks
+_DECILES = np.linspace(0, 1, 11)[1:-1]  # the PSI bins of the in-memory path
+_GRID = np.linspace(0, 1, 21)[1:-1]  # KS is measured at these train quantiles
+_WIDE = 50_000  # categorical columns with more distinct values: top-K and an anti-join
+_TOP = 50
+_EXAMPLES = 10
+_SHOWN = 6  # feature values beside a duplicated row
+_ENGINES = {"duckdb", "pyspark", "pyspark_connect", "polars"}
+
+
+def as_lazy(frame: Any) -> nw.LazyFrame[Any] | None:
+    """The narwhals ``LazyFrame`` of a lazy input (a narwhals LazyFrame, DuckDB relation,
+    pyspark DataFrame, polars LazyFrame); ``None`` for anything else (eager frames).
+
+    Example:
+        >>> import polars as pl
+        >>> as_lazy(pl.DataFrame({"a": [1]})) is None, as_lazy(pl.LazyFrame({"a": [1]})) is None
+        (True, False)
+    """
+    if isinstance(frame, nw.LazyFrame):
+        return frame
+    if isinstance(frame, nw.DataFrame):
+        return None
+    try:
+        out = nw.from_native(frame)
+    except TypeError:
+        return None
+    return out if isinstance(out, nw.LazyFrame) else None
+
+
+@dataclass(frozen=True)
+class _Split:
+    """One split on the engine: the lazy frame, its schema and profile, and the driver sample."""
+
+    name: str
+    frame: nw.LazyFrame[Any]
+    schema: dict[str, Any]
+    profile: FrameProfile
+    rows: int
+    sample: Table
+
+    def numeric(self, col: str) -> bool:
+        """Numbers or date/times (the in-memory path's "numeric" storage)."""
+        dtype = self.schema[col]
+        return bool((dtype.is_numeric() and dtype != nw.Boolean) or dtype.is_temporal())
+
+
+def engine_report(
+    train: Any,
+    test: Any = None,
+    *,
+    target: str,
+    group: str | None = None,
+    time: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Any:
+    """:func:`toolkit.checks.health_report` for lazy inputs (see the module docstring).
+
+    ``train`` and ``test`` must be lazy frames of the same engine (joins run there).
+    """
+    from toolkit.checks.report import HealthReport, check_roles
+
+    tick = progress or (lambda step: None)
+    passes: dict[str, float] = {}
+
+    def run(name: str, fn: Callable[[], Any]) -> Any:
+        tick(name)
+        start = _time.perf_counter()
+        out = fn()
+        passes[name] = passes.get(name, 0.0) + _time.perf_counter() - start
+        return out
+
+    lazy_tr = _lazy(train, "train")
+    lazy_te = _lazy(test, "test") if test is not None else None
+    if lazy_te is not None and lazy_te.implementation != lazy_tr.implementation:
+        raise UsageError(
+            f"test: a {lazy_te.implementation} frame but train is {lazy_tr.implementation}; "
+            "pass both splits on one engine"
+        )
+    tr = _open(lazy_tr, "train", run)
+    te = _open(lazy_te, "test", run) if lazy_te is not None else None
+    check_roles(list(tr.schema), None if te is None else list(te.schema), target, group, time)
+    roles = (target, group, time)
+    features = feature_columns(tr.sample, exclude=roles)
+    classes = tr.profile.is_classification(target)
+    with_target = te is not None and target in te.schema
+
+    drift_cols = [*features, target] if with_target else list(features)
+    numeric_cols = [c for c in drift_cols if te is None or _both_numeric(tr, te, c, c)]
+    if te is None:
+        numeric_cols = []
+    edges = {c: _edges(tr.sample, c) for c in numeric_cols}
+    near_cols = [c for c in features if tr.numeric(c) and not tr.schema[c].is_temporal()]
+    st_tr = run("statistics train", lambda: _statistics(tr, edges, near_cols))
+    st_te = run("statistics test", lambda: _statistics(te, edges, [])) if te else None
+    cat_cols = [c for c in drift_cols if c not in numeric_cols] if te is not None else []
+    counted = list(dict.fromkeys([*cat_cols, *([target] if classes else [])]))
+    vc_tr = run("value counts train", lambda: _value_counts(tr, counted))
+    vc_te = (
+        run("value counts test", lambda: _value_counts(te, [c for c in counted if c in te.schema]))
+        if te is not None
+        else {}
+    )
+
+    results: list[CheckResult] = [_quality(tr, te, target, classes, st_tr, st_te, vc_tr, vc_te)]
+    results.append(
+        _leakage(tr, te, target, group, time, features, st_tr, run)  # engine joins + sample
+    )
+    if te is not None:
+        results.append(
+            run(
+                "drift",
+                lambda: _drift(
+                    tr, te, drift_cols, numeric_cols, edges, st_tr, st_te, vc_tr, vc_te, target
+                ),
+            )
+        )
+        if with_target and classes:
+            results.append(_new_labels(te, target, vc_tr, vc_te))
+        from toolkit.checks.train_test_drift import adversarial_validation
+
+        adv = run(
+            "adversarial validation (sample)",
+            lambda: adversarial_validation(tr.sample, te.sample, columns=features),
+        )
+        adv.summary["sampled_rows"] = {"train": tr.sample.n_rows, "test": te.sample.n_rows}
+        results.append(adv)
+    if classes and features:
+        from toolkit.checks.report import label_step
+
+        results.append(
+            run("label issues (sample)", lambda: label_step(tr.sample, target, features))
+        )
+    meta = {
+        "train_rows": tr.rows,
+        "test_rows": te.rows if te is not None else None,
+        "columns": len(tr.schema),
+        "target": target,
+        "group": group,
+        "time": time,
+        "engine": str(lazy_tr.implementation),
+        "sample_rows": {
+            "train": tr.sample.n_rows,
+            **({"test": te.sample.n_rows} if te is not None else {}),
+        },
+        "passes": {k: round(v, 3) for k, v in passes.items()},
+    }
+    timings = _timings(passes, results)
+    return HealthReport(results, meta, tr.sample, te.sample if te else None, timings)
+
+
+# ------------------------------------------------------------------------------------- opening
+
+
+def _lazy(frame: Any, name: str) -> nw.LazyFrame[Any]:
+    lazy = as_lazy(frame)
+    if lazy is None:
+        raise UsageError(
+            f"{name}: expected a lazy frame (DuckDB relation, pyspark DataFrame, polars LazyFrame)"
+            f" like the other split, got {type(frame).__name__}"
+        )
+    if str(lazy.implementation) not in _ENGINES:
+        raise UsageError(
+            f"{name}: the {lazy.implementation} engine is not supported; use DuckDB, Spark or "
+            "polars"
+        )
+    return lazy
+
+
+def _open(frame: nw.LazyFrame[Any], name: str, run: Callable[..., Any]) -> _Split:
+    """Profile and sample one split (the first two passes)."""
+    schema = dict(frame.collect_schema())
+    if not schema:
+        raise UsageError(f"{name}: the relation has no columns")
+    prof: FrameProfile = run(f"profile {name}", lambda: profile(frame))
+    if prof.rows == 0:
+        raise UsageError(f"{name}: the relation has no rows")
+    seed = 0 if name == "train" else 1
+    sample = run(f"sample {name}", lambda: _sample(frame, prof.rows, SAMPLE_ROWS, seed))
+    table = to_table(sample, name, whole=prof, population=prof.rows)
+    return _Split(name, frame, schema, prof, prof.rows, table)
+
+
+def _sample(frame: nw.LazyFrame[Any], rows: int, size: int, seed: int) -> Any:
+    """A fixed-seed sample of at most ``size`` rows as a polars DataFrame (the engine picks)."""
+    if rows > size:
+        native = frame.to_native()
+        engine = str(frame.implementation)
+        if engine == "duckdb":
+            native = native.query(
+                "toolkit_sample",
+                f"SELECT * FROM toolkit_sample USING SAMPLE reservoir({size} ROWS) "
+                f"REPEATABLE ({seed})",
+            )
+        elif engine.startswith("pyspark"):
+            fraction = min(1.0, 1.2 * size / rows)
+            native = native.sample(withReplacement=False, fraction=fraction, seed=seed).limit(size)
+        else:  # polars: a hash of the row index keeps a stable share of rows, streaming
+            import polars as pl
+
+            keep = int(size / rows * 1_000_000)
+            native = (
+                native.with_row_index("__toolkit_row")
+                .filter(pl.col("__toolkit_row").hash(seed) % 1_000_000 < keep)
+                .drop("__toolkit_row")
+            )
+        frame = nw.from_native(native)
+    return frame.collect(backend="polars").to_native()
+
+
+# The report step each pass belongs to (the page lists seconds per check).
+_STEP_OF = {
+    "profile": "data quality",
+    "sample": "data quality",
+    "statistics": "data quality",
+    "value counts": "data quality",
+    "duplicates": "leakage",
+    "shared groups": "leakage",
+    "time overlap": "leakage",
+    "target leak": "leakage",
+    "drift": "drift",
+    "adversarial validation": "adversarial validation",
+    "label issues": "label issues",
+}
+_STEP_OF_RESULT = {
+    "data_quality": "data quality",
+    "leakage": "leakage",
+    "drift": "drift",
+    "new_labels": "new labels",
+    "adversarial_validation": "adversarial validation",
+    "label_issues": "label issues",
+}
+
+
+def _timings(passes: dict[str, float], results: list[CheckResult]) -> dict[str, float]:
+    """Seconds per report step, in the order of ``results``, summed from the passes."""
+    out = {_STEP_OF_RESULT[r.name]: 0.0 for r in results}
+    for name, seconds in passes.items():
+        step = next(v for k, v in _STEP_OF.items() if name.startswith(k))
+        out[step] = out.get(step, 0.0) + seconds
+    return out
+
+
+# ---------------------------------------------------------------------------------- expressions
+
+
+def _number(col: str) -> nw.Expr:
+    """A numeric column as Float64 with NaN and infinities as null (the in-memory path reads
+    them as missing)."""
+    value = nw.col(col).cast(nw.Float64)
+    return nw.when(value.is_finite()).then(value)
+
+
+def _both_numeric(a: _Split, b: _Split, col_a: str, col_b: str) -> bool:
+    return a.numeric(col_a) and b.numeric(col_b)
+
+
+def _value_expr(split: _Split, other: _Split | None, col: str) -> nw.Expr:
+    """``col`` as both splits hash and join it: Float64 (finite or null) when numeric in both,
+    date/times as they are, otherwise its text."""
+    dtype = split.schema[col]
+    both = other is None or other.numeric(col)
+    if dtype.is_temporal() and both:
+        return nw.col(col)
+    if split.numeric(col) and both:
+        return _number(col)
+    return nw.col(col).cast(nw.String)
+
+
+def _literal(value: float, dtype: Any) -> Any:
+    """A bin edge (seconds since the epoch for date/times) as a literal of the column's type."""
+    if dtype.is_temporal():
+        utc = _dt.datetime.fromtimestamp(value, tz=_dt.timezone.utc)
+        return utc if getattr(dtype, "time_zone", None) else utc.replace(tzinfo=None)
+    return float(value)
+
+
+def _seconds(value: Any) -> float:
+    """A date/time or a number as float seconds since the epoch (naive times read as UTC)."""
+    if isinstance(value, _dt.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=_dt.timezone.utc)
+        return float(value.timestamp())
+    if isinstance(value, _dt.date):
+        return _seconds(_dt.datetime(value.year, value.month, value.day))
+    return float(value)
+
+
+def _scalars(frame: nw.LazyFrame[Any], exprs: list[nw.Expr]) -> list[Any]:
+    """The single result row of the aggregations ``exprs``, in order (one query)."""
+    if not exprs:
+        return []
+    aliased = [e.alias(f"a{i}") for i, e in enumerate(exprs)]
+    row = frame.select(*aliased).collect().rows()[0]
+    return [_plain(v) for v in row]
+
+
+def _plain(value: Any) -> Any:
+    """SQL DECIMAL sums as Python numbers."""
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def _count(frame: nw.LazyFrame[Any]) -> int:
+    return int(_scalars(frame, [nw.len()])[0])
+
+
+# ---------------------------------------------------------------------------------- statistics
+
+
+@dataclass(frozen=True)
+class _Stats:
+    """The statistics pass of one split."""
+
+    infinite: dict[str, int]
+    missing: dict[str, int]  # numeric columns: null, NaN or infinite
+    below: dict[str, np.ndarray[Any, Any]]  # values below each edge: PSI edges, then KS
+    mean_std: dict[str, tuple[float, float]]
+
+
+def _edges(sample: Table, col: str) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """The shared bin edges of ``col`` from the train sample: its deciles (PSI, as the
+    in-memory path bins) and its 5 % quantiles (the points KS is measured at)."""
+    values = sample.columns[col]
+    finite = values[np.isfinite(values)]
+    if not len(finite):
+        return np.zeros(0), np.zeros(0)
+    return np.unique(np.quantile(finite, _DECILES)), np.unique(np.quantile(finite, _GRID))
+
+
+_Edges = dict[str, tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]]
+
+
+def _statistics(split: _Split | None, edges: _Edges, moments: list[str]) -> _Stats:
+    """One query: infinities, missing, values below the bin edges, mean and std."""
+    assert split is not None
+    exprs: list[nw.Expr] = []
+    keys: list[tuple[str, str, int]] = []
+    for col, dtype in split.schema.items():
+        if dtype.is_float():
+            exprs.append((nw.col(col).abs() == float("inf")).cast(nw.Int64).sum())
+            keys.append(("inf", col, 0))
+    for col, (psi_cuts, ks_cuts) in edges.items():
+        cuts = np.concatenate([psi_cuts, ks_cuts])
+        if col not in split.schema:
+            continue
+        dtype = split.schema[col]
+        value = nw.col(col) if dtype.is_temporal() else _number(col)
+        exprs.append(value.null_count())
+        keys.append(("missing", col, 0))
+        for k, edge in enumerate(cuts):
+            exprs.append((value < nw.lit(_literal(float(edge), dtype))).cast(nw.Int64).sum())
+            keys.append(("below", col, k))
+    for col in moments:
+        exprs += [_number(col).mean(), _number(col).std(ddof=0)]
+        keys += [("mean", col, 0), ("std", col, 0)]
+    values = _scalars(split.frame, exprs)
+    out = _Stats({}, {}, {c: np.zeros(len(a) + len(b)) for c, (a, b) in edges.items()}, {})
+    for (what, col, k), v in zip(keys, values, strict=True):
+        if what == "inf" and v:
+            out.infinite[col] = int(v)
+        elif what == "missing":
+            out.missing[col] = int(v)
+        elif what == "below":
+            out.below[col][k] = 0 if v is None else int(v)
+        elif what == "mean":
+            out.mean_std[col] = (_float(v), float("nan"))
+        elif what == "std":
+            out.mean_std[col] = (out.mean_std[col][0], _float(v))
+    return out
+
+
+def _float(value: Any) -> float:
+    return float("nan") if value is None else float(value)
+
+
+# -------------------------------------------------------------------------------- value counts
+
+
+def _label(value: Any, dtype: Any) -> str | None:
+    """A category's text as the in-memory path spells it (booleans "True"/"False", whole
+    numbers without ".0"); ``None`` for missing."""
+    if value is None:
+        return None
+    if dtype == nw.Boolean:
+        return "True" if str(value).lower() == "true" else "False"
+    if dtype.is_numeric():
+        number = float(value)
+        return str(int(number)) if number.is_integer() else str(number)
+    return str(value)
+
+
+def _value_counts(split: _Split | None, columns: list[str]) -> dict[str, dict[str | None, int]]:
+    """Exact counts per category (``None`` = missing) of the low-cardinality ``columns`` in one
+    query; wide columns (more than 50,000 values) keep their top 50 and an "other" count."""
+    if split is None or not columns:
+        return {}
+    wide = [c for c in columns if (split.profile[c].distinct or 0) > _WIDE]
+    narrow = [c for c in columns if c not in wide]
+    out: dict[str, dict[str | None, int]] = {c: {} for c in columns}
+    if narrow:
+        parts = [
+            split.frame.select(
+                nw.lit(i).cast(nw.Int64).alias("__c"), nw.col(c).cast(nw.String).alias("__v")
+            )
+            for i, c in enumerate(narrow)
+        ]
+        grouped = nw.concat(parts, how="vertical").group_by("__c", "__v").agg(nw.len())
+        for i, value, n in grouped.collect().rows():
+            col = narrow[int(i)]
+            key = _label(value, split.schema[col])
+            out[col][key] = out[col].get(key, 0) + int(n)
+    for col in wide:
+        top = (
+            split.frame.group_by(col)
+            .agg(nw.len().alias("__n"))
+            .sort("__n", descending=True)
+            .head(_TOP)
+            .collect()
+            .rows()
+        )
+        counts = {_label(v, split.schema[col]): int(n) for v, n in top}
+        missing = split.profile[col].missing
+        counts.setdefault(None, missing)
+        counts["\x1fother"] = split.rows - sum(counts.values())
+        out[col] = counts
+    return out
+
+
+def _unseen(
+    tr: _Split, te: _Split, col: str, vc_tr: dict[str | None, int], vc_te: dict[str | None, int]
+) -> dict[str, int]:
+    """Test categories never seen in train, with their test rows."""
+    if "\x1fother" not in vc_tr and "\x1fother" not in vc_te:
+        return {k: n for k, n in vc_te.items() if k is not None and k not in vc_tr}
+    # Wide column: an anti-join on the engine (the top 50 named, every row counted).
+    value = _value_expr(te, tr, col).alias("__v")
+    seen = tr.frame.select(_value_expr(tr, te, col).alias("__v")).drop_nulls().unique()
+    rows = te.frame.select(value).drop_nulls().join(seen, on="__v", how="anti")
+    named = rows.group_by("__v").agg(nw.len().alias("__n")).sort("__n", descending=True)
+    top = {str(v): int(n) for v, n in named.head(_TOP).collect().rows()}
+    rest = _count(rows) - sum(top.values())
+    if rest > 0:
+        top["(other unseen categories)"] = rest
+    return top
+
+
+# ------------------------------------------------------------------------------------- checks
+
+
+def _quality(
+    tr: _Split,
+    te: _Split | None,
+    target: str,
+    classes: bool,
+    st_tr: _Stats,
+    st_te: _Stats | None,
+    vc_tr: dict[str, dict[str | None, int]],
+    vc_te: dict[str, dict[str | None, int]],
+) -> CheckResult:
+    from toolkit.checks.report import QualityStats, quality_findings
+
+    def class_counts(
+        counts: dict[str | None, int],
+    ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+        present = sorted((k, n) for k, n in counts.items() if k is not None and n > 0)
+        return (
+            np.asarray([k for k, _ in present], dtype=str),
+            np.asarray([n for _, n in present], dtype=np.int64),
+        )
+
+    missing = tr.profile[target].missing
+    infinite = {"train": st_tr.infinite}
+    if te is not None and st_te is not None:
+        infinite["test"] = st_te.infinite
+    with_target = te is not None and target in te.schema and target in vc_te
+    return quality_findings(
+        QualityStats(
+            profile=tr.profile,
+            target=target,
+            infinite=infinite,
+            target_missing=missing,
+            train_rows=tr.rows,
+            class_counts=class_counts(vc_tr[target]) if classes and missing < tr.rows else None,
+            test_class_counts=class_counts(vc_te[target]) if classes and with_target else None,
+        )
+    )
+
+
+def _leakage(
+    tr: _Split,
+    te: _Split | None,
+    target: str,
+    group: str | None,
+    time: str | None,
+    features: list[str],
+    st_tr: _Stats,
+    run: Callable[..., Any],
+) -> CheckResult:
+    from toolkit.checks.train_test_leakage import (
+        id_like_columns,
+        missing_columns_findings,
+        profile_findings,
+        shared_groups_findings,
+        target_predictors,
+        time_overlap_findings,
+    )
+
+    roles = (target, group, time)
+    findings = profile_findings(tr.profile, roles)
+    findings += run(
+        "target leak (sample)",
+        lambda: target_predictors(tr.sample, te.sample if te else None, target, features),
+    )
+    summary: dict[str, Any] = {
+        "features": len(features),
+        "id_like": list(id_like_columns(tr.sample, exclude=roles)),
+    }
+    if te is None:
+        return CheckResult("leakage", findings, summary)
+    findings += missing_columns_findings(features, list(te.schema))
+    shared = [c for c in features if c in te.schema]
+    if shared:
+        dup_findings, dup_summary = run("duplicates", lambda: _duplicates(tr, te, shared, st_tr))
+        findings += dup_findings
+        summary.update(dup_summary)
+    if group is not None:
+        findings += shared_groups_findings(
+            group, *run("shared groups", lambda: _groups(tr, te, group))
+        )
+    if time is not None:
+        count, end = run("time overlap", lambda: _time_overlap(tr, te, time))
+        findings += time_overlap_findings(time, count, te.rows, end) if end is not None else []
+    return CheckResult("leakage", findings, summary)
+
+
+def _row_hashes(
+    split: _Split, parts: dict[str, list[nw.Expr]], keep: dict[str, nw.Expr]
+) -> nw.LazyFrame[Any]:
+    """``split`` as one 64-bit hash column per entry of ``parts`` (over its expressions) plus
+    the ``keep`` columns: the engine's hash function, which narwhals does not offer."""
+    aliases = {key: [f"__{key}{i}" for i in range(len(es))] for key, es in parts.items()}
+    flat = split.frame.select(
+        *(e.alias(a) for key, es in parts.items() for e, a in zip(es, aliases[key], strict=True)),
+        *(e.alias(name) for name, e in keep.items()),
+    )
+    native = flat.to_native()
+    engine = str(split.frame.implementation)
+    if engine == "duckdb":
+        hashes = [
+            f"hash({', '.join(_quoted(a) for a in al)}) AS {key}" for key, al in aliases.items()
+        ]
+        out = native.project(", ".join([*hashes, *(_quoted(k) for k in keep)]))
+    elif engine.startswith("pyspark"):
+        from pyspark.sql import functions as F
+
+        # Spark's hashes skip nulls: each value's null flag goes in too, so (null, 1) and
+        # (1, null) differ.
+        out = native.select(
+            *(
+                F.xxhash64(*(x for a in al for x in (F.col(a), F.col(a).isNull()))).alias(key)
+                for key, al in aliases.items()
+            ),
+            *keep,
+        )
+    else:
+        import polars as pl
+
+        out = native.select(
+            *(pl.struct(al).hash(seed=0).alias(key) for key, al in aliases.items()), *keep
+        )
+    hashed: nw.LazyFrame[Any] = nw.from_native(out)
+    return hashed
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _duplicates(
+    tr: _Split, te: _Split, columns: list[str], st_tr: _Stats
+) -> tuple[list[Finding], dict[str, Any]]:
+    """Exact and near-duplicate rows across the splits, counted by joins on the engine."""
+    from toolkit.checks.train_test_leakage import duplicate_finding
+
+    def near(split: _Split, other: _Split, col: str) -> nw.Expr:
+        value = _value_expr(split, other, col)
+        if col not in st_tr.mean_std or not other.numeric(col):
+            return value
+        mean, std = st_tr.mean_std[col]
+        if not std > 0:  # constant or empty column (std 0 or NaN)
+            mean, std = 0.0, 1.0
+        return ((value - mean) / std).round(2) + 0.0  # +0.0 folds -0.0 into 0.0
+
+    def hashed(split: _Split, other: _Split, keep: dict[str, nw.Expr]) -> nw.LazyFrame[Any]:
+        exact = [_value_expr(split, other, c) for c in columns]
+        return _row_hashes(split, {"h": exact, "n": [near(split, other, c) for c in columns]}, keep)
+
+    shown = columns[:_SHOWN]
+    h_tr = hashed(tr, te, {})
+    h_te = hashed(te, tr, {f"__v{i}": nw.col(c) for i, c in enumerate(shown)})
+
+    def repeated(key: str) -> int:
+        groups = h_tr.group_by(key).agg(nw.len().alias("__k")).filter(nw.col("__k") > 1)
+        total = _scalars(groups, [nw.col("__k").sum()])[0]
+        return 0 if total is None else int(total)
+
+    exact_keys = h_tr.select("h").unique()
+    near_keys = h_tr.select("n").unique()
+    exact_rows = h_te.join(exact_keys, on="h", how="semi")
+    near_rows = h_te.join(near_keys, on="n", how="semi").join(exact_keys, on="h", how="anti")
+    n_exact, n_near = _count(exact_rows), _count(near_rows)
+    within = repeated("h") / tr.rows
+    within_near = repeated("n") / tr.rows if n_near else 0.0
+    findings: list[Finding] = []
+    for kind, count, base, rows in (
+        ("exact", n_exact, within, exact_rows),
+        ("near", n_near, within_near, near_rows),
+    ):
+        if not count:
+            continue
+        picked = rows.select(*(f"__v{i}" for i in range(len(shown)))).head(_EXAMPLES)
+        examples = [dict(zip(shown, r, strict=True)) for r in picked.collect().rows()]
+        finding = duplicate_finding(kind, count, te.rows, base, {"examples": examples})
+        findings += [finding] if finding else []
+    summary = {
+        "duplicate_test_rows": n_exact,
+        "near_duplicate_test_rows": n_near,
+        "within_train_duplicate_rate": within,
+    }
+    return findings, summary
+
+
+def _groups(tr: _Split, te: _Split, group: str) -> tuple[int, float, list[Any]]:
+    """(shared values, share of test rows in them, the first 10) by joins on the engine."""
+    keys_tr = tr.frame.select(_value_expr(tr, te, group).alias("__g")).drop_nulls().unique()
+    keys_te = te.frame.select(_value_expr(te, tr, group).alias("__g")).drop_nulls().unique()
+    shared = keys_tr.join(keys_te, on="__g", how="inner")
+    n_shared = _count(shared)
+    if not n_shared:
+        return 0, 0.0, []
+    examples = [r[0] for r in shared.sort("__g").head(_EXAMPLES).collect().rows()]
+    in_shared = te.frame.select(_value_expr(te, tr, group).alias("__g")).join(
+        shared, on="__g", how="semi"
+    )
+    return n_shared, _count(in_shared) / te.rows, examples
+
+
+def _time_overlap(tr: _Split, te: _Split, time: str) -> tuple[int, float | None]:
+    """(test rows not after train's last time, that time in seconds) -- one count."""
+    for split in (tr, te):
+        if not split.numeric(time):
+            raise UsageError(
+                f"time={time!r}: is {split.schema[time]} in {split.name}; on a lazy engine the "
+                "time column must be a date/time or a number (cast it in the query)"
+            )
+    end = tr.profile[time].maximum
+    if end is None or te.profile[time].present == 0:
+        return 0, None
+    value = nw.col(time) if tr.schema[time].is_temporal() else _number(time)
+    return _count(te.frame.filter(value <= nw.lit(end))), _seconds(end)
+
+
+def _drift(
+    tr: _Split,
+    te: _Split,
+    columns: list[str],
+    numeric: list[str],
+    edges: _Edges,
+    st_tr: _Stats,
+    st_te: _Stats | None,
+    vc_tr: dict[str, dict[str | None, int]],
+    vc_te: dict[str, dict[str | None, int]],
+    target: str,
+) -> CheckResult:
+    """Per-column drift from the statistics and value-count passes (no new query except the
+    anti-join of a wide column)."""
+    from toolkit.checks.train_test_drift import (
+        categorical_drift_from_counts,
+        drift_findings,
+        ks_from_below,
+        psi_from_below,
+        unseen_finding,
+    )
+
+    assert st_te is not None
+    findings: list[Finding] = []
+    stats: dict[str, dict[str, float]] = {}
+    for col in columns:
+        if col not in te.schema:
+            continue
+        if col in numeric:
+            miss_a, miss_b = st_tr.missing[col], st_te.missing[col]
+            n_a, n_b = tr.rows - miss_a, te.rows - miss_b
+            stat: dict[str, float] = {
+                "missing_train": miss_a / tr.rows,
+                "missing_test": miss_b / te.rows,
+            }
+            psi_cuts = edges[col][0]
+            if n_a < 5 or n_b < 5 or not len(psi_cuts):
+                stat.update(psi=0.0, ks=0.0, p_value=1.0)
+            else:
+                k = len(psi_cuts)
+                below_a, below_b = st_tr.below[col], st_te.below[col]
+                ks, p = ks_from_below(below_a[k:], n_a, below_b[k:], n_b)
+                stat.update(
+                    psi=psi_from_below(below_a[:k], n_a, below_b[:k], n_b), ks=ks, p_value=p
+                )
+        else:
+            a, b = vc_tr.get(col, {}), vc_te.get(col, {})
+            labels = list(dict.fromkeys([*a, *b]))
+            p_counts = np.asarray([a.get(k, 0) for k in labels])
+            q_counts = np.asarray([b.get(k, 0) for k in labels])
+            stat = {
+                "missing_train": a.get(None, 0) / tr.rows,
+                "missing_test": b.get(None, 0) / te.rows,
+                **categorical_drift_from_counts(p_counts, q_counts),
+            }
+            if col != target:
+                unseen = unseen_finding(col, _unseen(tr, te, col, a, b), te.rows)
+                findings += [unseen] if unseen else []
+        stats[col] = stat
+        findings += drift_findings(col, stat)
+    return CheckResult("drift", findings, {"per_feature": stats})
+
+
+def _new_labels(
+    te: _Split,
+    target: str,
+    vc_tr: dict[str, dict[str | None, int]],
+    vc_te: dict[str, dict[str | None, int]],
+) -> CheckResult:
+    from toolkit.checks.train_test_drift import unseen_finding
+
+    seen = vc_tr.get(target, {})
+    unseen = {k: n for k, n in vc_te.get(target, {}).items() if k is not None and k not in seen}
+    finding = unseen_finding(target, unseen, te.rows, is_target=True)
+    return CheckResult("new_labels", [finding] if finding else [])
