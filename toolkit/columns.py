@@ -289,6 +289,9 @@ def profile(
     first = [e for c in names for e in _aggregations(c, schema[c])]
     row = _one_row(frame, [*first, nw.len().alias("\x1frows")] if lazy else first)
     rows = int(row.pop("\x1frows")) if lazy else len(frame)
+    if lazy and rows == 0:  # SQL counts over no rows may be NULL: nothing missing, no values
+        counts = ("\x1fmissing", "\x1fnu")
+        row.update({k: 0 for k, v in row.items() if k.endswith(counts) and v is None})
     for c in names:
         if f"{c}\x1fnu" not in row and _DTYPE_CLASS.get(str(schema[c]).split("(")[0]) is None:
             # rare: nested or objects (a lazy engine cannot hand the column over: not counted)

@@ -647,7 +647,7 @@ def _duplicates(
 
     def near(split: _Split, other: _Split, col: str) -> nw.Expr:
         value = _value_expr(split, other, col)
-        if col not in st_tr.mean_std or not other.numeric(col):
+        if col not in st_tr.mean_std or not (split.numeric(col) and other.numeric(col)):
             return value
         mean, std = st_tr.mean_std[col]
         if not std > 0:  # constant or empty column (std 0 or NaN)

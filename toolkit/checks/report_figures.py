@@ -295,7 +295,9 @@ def _png(fig: Any) -> str:
 
 def _sampled(t: Table, size: int) -> str:
     """Caption suffix saying that a figure shows a sample, when it does."""
-    return f" (fixed-seed samples of {size:,} rows)" if t.n_rows > size else ""
+    if t.total_rows <= size:
+        return ""
+    return f" (fixed-seed samples of {min(size, t.n_rows):,} of {t.total_rows:,} rows)"
 
 
 def _category_sample(

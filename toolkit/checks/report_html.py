@@ -117,7 +117,7 @@ def render_page(report: HealthReport, *, with_figures: bool = True) -> str:
         findings=views,
         measures=[(name, MEASURES[name]) for name in quoted],
         columns=[_column_view(report, c) for c in report.train.columns],
-        profile_rows=report.train.n_rows,
+        profile_rows=report.train.total_rows,
         figures=figures(report) if with_figures else [],
         checks=[
             (r.name, r.counts(), report.timings.get(step, 0.0))
@@ -144,6 +144,8 @@ def _finding_view(f: Finding, report: HealthReport) -> FindingView:
 
 def _evidence(f: Finding, report: HealthReport) -> EvidenceTable | None:
     ev = f.evidence
+    if f.check in ("duplicates", "near_duplicates") and "examples" in ev:
+        return _example_rows(ev["examples"])
     if f.check in ("duplicates", "near_duplicates") and report.test is not None:
         return _duplicate_rows(ev, report.train, report.test, report.meta["target"])
     if f.check == "label_issues" and "top" in ev:
@@ -181,6 +183,14 @@ def _duplicate_rows(ev: dict[str, Any], tr: Table, te: Table, target: str) -> Ev
     return EvidenceTable(["test row", "same as train row", *features], rows, note)
 
 
+def _example_rows(examples: list[dict[str, Any]]) -> EvidenceTable:
+    """Duplicated test rows as the engine path gives them: their values (a lazy engine has no
+    row positions to point at)."""
+    headers = list(examples[0]) if examples else []
+    rows = [[_fmt(row[c]) for c in headers] for row in examples]
+    return EvidenceTable(headers, rows, f"first {len(rows)} duplicated test rows, as found")
+
+
 def _suspect_labels(top: list[dict[str, Any]], tr: Table, target: str) -> EvidenceTable:
     features = [c for c in tr.columns if c != target][: _SHOWN_FEATURES - 2]
     picked = np.asarray([int(item["row"]) for item in top], dtype=np.int64)
@@ -196,7 +206,8 @@ def _suspect_labels(top: list[dict[str, Any]], tr: Table, target: str) -> Eviden
         for i, item in enumerate(top)
     ]
     headers = ["row", f"given '{target}'", "suggested", "p(given label)", *features]
-    return EvidenceTable(headers, rows, "most suspect first; rows are positions in train")
+    where = "train" if tr.population is None else f"the {tr.n_rows:,}-row sample of train"
+    return EvidenceTable(headers, rows, f"most suspect first; rows are positions in {where}")
 
 
 def _time_overlap(ev: dict[str, Any], tr: Table, time: str) -> EvidenceTable:
@@ -245,7 +256,8 @@ def _distinct(tr: Table, name: str) -> str:
 
     rows = sample_rows(tr.n_rows, 100_000)
     counted = pl.Series(tr.columns[name][rows]).fill_nan(None).drop_nulls().n_unique()
-    return f"{counted:,}" + (f" of a {len(rows):,}-row sample" if len(rows) < tr.n_rows else "")
+    sampled = len(rows) < tr.total_rows
+    return f"{counted:,}" + (f" of a {len(rows):,}-row sample" if sampled else "")
 
 
 def _distribution(tr: Table, name: str) -> tuple[str, list[tuple[float, str]]]:
