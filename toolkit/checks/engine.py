@@ -82,8 +82,8 @@ def as_lazy(frame: Any) -> nw.LazyFrame[Any] | None:
         return None
     try:
         out = nw.from_native(frame)
-    except TypeError:
-        return None
+    except (TypeError, nw.exceptions.NarwhalsError):
+        return None  # not a frame, or an eager one the in-memory path refuses by name
     return out if isinstance(out, nw.LazyFrame) else None
 
 
