@@ -87,6 +87,7 @@ def generate(root: Path, rows: int) -> tuple[Path, Path]:
     """train/ and test/ folders of 1M-row Parquet files (80/20), reused when complete."""
     import pyarrow as pa
     import pyarrow.parquet as pq
+
     from toolkit.checks.planted import planted_batches
 
     done = root / "_COMPLETE"
