@@ -235,6 +235,25 @@ def test_installed_toolkit_in_a_terminal_shows_a_progress_line_per_pass(lake: Pa
     assert stdout.startswith("data health: train 1,200 rows") and "\x1b[" not in stdout
 
 
+def test_hive_folder_and_glob_on_duckdb_find_what_polars_finds(lake: Path) -> None:
+    """The same command on DuckDB (lazy scans, the engine path): the same findings (check,
+    severity, columns) as in memory."""
+    args = [str(lake / "train"), "--test", str(lake / "test" / "*" / "*.parquet"), "--target", "y"]
+    found = {}
+    for engine in ("polars", "duckdb"):
+        res = invoke(*args, "--engine", engine, "--json")
+        assert res.exit_code == 1, res.output
+        payload = json.loads(res.stdout)
+        assert payload["meta"]["input"]["train"]["engine"] == engine
+        found[engine] = {
+            (f["check"], f["severity"], tuple(f["columns"]))
+            for check in payload["checks"]
+            for f in check["findings"]
+            if check["name"] != "label_issues"  # a model on a sample: not row-for-row equal
+        }
+    assert found["duckdb"] == found["polars"] and ("drift", "high", ("dt",)) in found["duckdb"]
+
+
 def test_out_of_memory_in_memory_is_one_line_naming_duckdb(
     lake: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
