@@ -26,8 +26,9 @@ _TOML_ESCAPES = {
     '"': '\\"',
     "\\": "\\\\",
 }
-# Markup anywhere in a line, and what starts a block only at the start of one.
-_MARKDOWN_INLINE = re.compile(r"([\\`*\[\]<>|&~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
+# Markup anywhere in a line (`#` too: a trailing " #" closes an ATX heading), and what starts a
+# block only at the start of one.
+_MARKDOWN_INLINE = re.compile(r"([\\`*\[\]<>|&~#]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
 _MARKDOWN_BLOCK_START = re.compile(r"^([#>+=-])")
 _MARKDOWN_ORDERED_ITEM = re.compile(r"^(\d+)([.)])")
 

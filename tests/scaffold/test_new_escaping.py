@@ -140,6 +140,7 @@ def test_hostile_answers_render_files_that_parse(
         ("description", 'ends with a quote"'),
         ("description", "ends with a backslash\\"),
         ("project_name", "# not a heading *nor bold*"),
+        ("project_name", "0 #"),  # a trailing " #" would close the heading
     ],
 )
 def test_issue_cases_parse(key: str, value: str) -> None:
