@@ -450,8 +450,10 @@ def test_adopt_journey_scan_adopt_status_rescan(tmp_path: Path) -> None:
     again = json.loads(toolkit("reuse", "scan", str(tmp_path / "work"), "--json").stdout)
     assert again["classes"][0]["advice"] == []
     assert again["overall"]["copies"] == {"modified": 2}
+    stamped = features.read_bytes()
     refused = toolkit("snippet", "adopt", str(features), "--name", "features/calendar")
-    assert refused.returncode == 1 and "already stamped" in refused.stderr
+    assert refused.returncode == 2 and "already stamped" in refused.stderr  # bad input
+    assert len(refused.stderr.strip().splitlines()) == 1 and features.read_bytes() == stamped
 
 
 def test_two_processes_give_the_same_index(

@@ -28,7 +28,7 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
-from toolkit.errors import ToolkitError, UsageError
+from toolkit.errors import UsageError
 from toolkit.snippets.library import Library
 from toolkit.snippets.model import Snippet
 from toolkit.snippets.receipts import ReceiptStore
@@ -68,7 +68,7 @@ def _best_match(path: Path, candidates: list[Snippet], min_lines: int) -> tuple[
                     best = (m.lines, by_name[t.unit.file.project], m.first_line, m.last_line)
     if best is None:
         names = ", ".join(s.name for s in candidates[:3])
-        raise ToolkitError(f"{path}: holds no copy of {names}{'…' if len(candidates) > 3 else ''}")
+        raise UsageError(f"{path}: holds no copy of {names}{'…' if len(candidates) > 3 else ''}")
     return best[1], best[2], best[3]
 
 
@@ -77,7 +77,7 @@ def _statement_span(text: str, first: int, last: int, where: Path) -> tuple[int,
     try:
         tree = ast.parse(text)
     except SyntaxError as exc:
-        raise ToolkitError(f"{where}:{exc.lineno}: not valid Python; fix it, then adopt") from exc
+        raise UsageError(f"{where}:{exc.lineno}: not valid Python; fix it, then adopt") from exc
     spans = []
     for node in tree.body:
         decorators = getattr(node, "decorator_list", [])
@@ -103,7 +103,7 @@ def adopt(path: Path, library: Library, *, name: str | None = None, min_lines: i
     lines = text.split("\n")
     for block in find_blocks(text, where=str(path)):
         if block.start + 1 <= last and block.end + 1 >= first:
-            raise ToolkitError(
+            raise UsageError(
                 f"{path}:{block.start + 1}: that code is already stamped as {block.name!r}"
             )
     body = "\n".join(lines[first - 1 : last]) + "\n"
