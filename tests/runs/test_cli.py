@@ -13,7 +13,6 @@ import numpy as np
 import pytest
 
 import toolkit.runs as tr
-from toolkit.cli.main import main
 
 
 @pytest.fixture
@@ -29,23 +28,6 @@ def store(tmp_path: Path) -> Path:
             if i == 2:
                 run.log("loss", float("nan"))
     return root
-
-
-@pytest.fixture
-def invoke(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
-    """Run ``toolkit ARGS`` through the real entry point: (exit code, stdout, stderr)."""
-
-    def run(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        try:
-            main(list(args))
-            code = 0
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 def test_list_sort_and_where(invoke: Callable[..., tuple[int, str, str]], store: Path) -> None:
