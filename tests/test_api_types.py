@@ -38,7 +38,35 @@ pre = make_preprocessor(df, target="y")
 columns: FrameProfile = profile(df)
 kind: str = target_kind(df["y"])
 error: type[ToolkitError] = UsageError
+
+import toolkit.runs as tr
+from pathlib import Path
+from toolkit.notebooks import StripResult, cell_source, load_notebook, strip_file
+from toolkit.notebooks import report as render_report
+from toolkit.snippets import CopyStatus, Library, add_snippet, load_library, scan, update_path
+
+with tr.start("baseline", params={"lr": 0.01}, root="runs", git=False) as run:
+    run.log("loss", 0.5, step=0)
+state: str = run.status
+board_of_runs: tr.Comparison = tr.compare(tr.RunStore().load().runs)
+guard: tr.AuditReport = tr.audit([tr.RunStore().find("baseline")])
+stripped: StripResult = strip_file("analysis.ipynb")
+changed: bool = stripped.changed
+sources: list[str] = [cell_source(c) for c in load_notebook("analysis.ipynb")["cells"]]
+rendered = render_report("analysis.ipynb", "reports")
+lib: Library = load_library()
+written: Path = add_snippet(lib.get("cv/nms"), to=Path("src/myproj"))
+copies: list[CopyStatus] = scan(Path("."), lib)
+update_path(Path("."), lib)
 """
+
+# One wrong call per package: each proves its names are typed, not Any.
+WRONG_CALLS = {
+    "leakage(df, None, target=1)": 'Argument "target" to "leakage"',
+    "tr.start(1)": 'Argument 1 to "start"',
+    'strip_file("a.ipynb", check="yes")': 'Argument "check" to "strip_file"',
+    'load_library(use_cache="no")': 'Argument "use_cache" to "load_library"',
+}
 
 
 def _mypy(script: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
@@ -57,8 +85,10 @@ def _mypy(script: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
 def test_documented_calls_type_check_and_a_wrong_call_does_not(tmp_path: Path) -> None:
     ok = _mypy(USER_SCRIPT, tmp_path)
     assert ok.returncode == 0, ok.stdout + ok.stderr
-    bad = _mypy(USER_SCRIPT + "leakage(df, None, target=1)\n", tmp_path)
-    assert bad.returncode == 1 and 'Argument "target" to "leakage"' in bad.stdout, bad.stdout
+    bad = _mypy(USER_SCRIPT + "\n".join(WRONG_CALLS) + "\n", tmp_path)
+    assert bad.returncode == 1, bad.stdout
+    for call, message in WRONG_CALLS.items():
+        assert message in bad.stdout, (call, bad.stdout)
 
 
 def test_each_check_name_is_the_function_and_its_module_stays_importable() -> None:
@@ -71,3 +101,23 @@ def test_each_check_name_is_the_function_and_its_module_stays_importable() -> No
     assert checks.drift is module.drift  # importing the module did not shadow the function
     assert type(checks) is type(module)  # a plain module: no class swapped in at run time
     assert set(checks.__all__) <= set(dir(checks))
+
+
+def test_no_package_name_is_also_a_submodule() -> None:
+    """``toolkit.runs.audit`` and ``toolkit.plotting.style`` were both a function and a module:
+    whichever was imported last won (``import toolkit.runs.audit`` made ``tr.audit`` a module)."""
+    import importlib
+    import pkgutil
+    import types
+
+    import toolkit
+
+    for info in pkgutil.iter_modules(toolkit.__path__):
+        if not info.ispkg or info.name == "cli":
+            continue
+        package = importlib.import_module(f"toolkit.{info.name}")
+        names = set(getattr(package, "__all__", ()))
+        submodules = {m.name for m in pkgutil.iter_modules(package.__path__)}
+        assert not names & submodules, (info.name, names & submodules)
+        for name in sorted(names):
+            assert not isinstance(getattr(package, name), types.ModuleType), (info.name, name)

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import toolkit.plotting as tp
-from toolkit.plotting.style import CJK_FONTS
+from toolkit.plotting.styling import CJK_FONTS
 
 PUBLIC = [
     "confusion_matrix", "roc", "precision_recall", "calibration", "threshold_metrics",
@@ -44,7 +44,7 @@ def test_public_names_and_conventions():
 
 
 @pytest.mark.parametrize(
-    "module", ["data", "metrics", "training", "vision", "style", "save", "_reduce", "_validate"]
+    "module", ["data", "metrics", "training", "vision", "styling", "save", "_reduce", "_validate"]
 )
 def test_docstring_examples_run(module):
     mod = importlib.import_module(f"toolkit.plotting.{module}")
@@ -151,7 +151,7 @@ def test_cjk_missing_font_is_a_clear_error(monkeypatch):
     from toolkit.errors import ToolkitError, UsageError
 
     monkeypatch.setattr(
-        importlib.import_module("toolkit.plotting.style"), "find_cjk_font", lambda: None
+        importlib.import_module("toolkit.plotting.styling"), "find_cjk_font", lambda: None
     )
     with pytest.raises(tp.CJKFontNotFoundError, match="fonts-wqy-microhei") as err:
         tp.use_style(cjk=True)

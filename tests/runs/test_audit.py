@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 import toolkit.runs as tr
-from toolkit.runs.audit import audit
+from toolkit.runs.guard import audit
 from toolkit.runs.store import RunStore
 
 

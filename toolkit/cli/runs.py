@@ -319,7 +319,7 @@ def audit_cmd(ctx: click.Context, test_set: str | None, as_json: bool) -> None:
 
     Exit code 1 when something is flagged.
     """
-    from toolkit.runs.audit import audit
+    from toolkit.runs.guard import audit
 
     report = audit(_load(_store(ctx)).runs, test_set=test_set)
     if as_json:

@@ -37,7 +37,7 @@ from toolkit.plotting.metrics import (
     validation_curve,
 )
 from toolkit.plotting.save import save_figure
-from toolkit.plotting.style import (
+from toolkit.plotting.styling import (
     CJKFontNotFoundError,
     find_cjk_font,
     style,

@@ -42,7 +42,7 @@ def draws(func: Callable[P, R]) -> Callable[P, R]:
 
 def _installed_font() -> str | None:
     # Looked up at each call (not bound at import), so a patched find_cjk_font is honoured.
-    from toolkit.plotting.style import find_cjk_font
+    from toolkit.plotting.styling import find_cjk_font
 
     return find_cjk_font()
 

@@ -226,7 +226,7 @@ class Run:
         Every call counts as one variant evaluated on ``test_set``: the audit uses them to say
         how much of the best score could come from picking the best of many tries.
         """
-        from toolkit.runs.audit import record_evaluation
+        from toolkit.runs.guard import record_evaluation
 
         entry = record_evaluation(self.dir, test_set, y_true, y_pred, metric, greater_is_better)
         self.meta["evaluations"].append(entry)
