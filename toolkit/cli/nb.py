@@ -152,11 +152,13 @@ def merge_driver(
     Exit 0 when clean; 1 when conflicts were written inside cell sources (the notebook stays
     valid JSON) or a side is not a notebook (OURS is then left as it is).
     """
+    from toolkit.cli.nb_fast import merge_message
     from toolkit.notebooks.merge import merge_files
 
     conflicts = merge_files(str(base), str(ours), str(theirs), outputs=outputs, name=shown)
-    if conflicts:
-        click.echo(f"{shown or ours}: {conflicts} notebook conflict(s) marked in cells", err=True)
+    message = merge_message(conflicts, shown, str(ours))
+    if message:
+        click.echo(message, err=True)
         ctx.exit(1)
 
 

@@ -1,17 +1,23 @@
-"""``toolkit nb strip`` for plain calls (file names, ``--check``, ``--json``), without click.
+"""``toolkit nb strip`` and ``toolkit nb merge-driver`` for plain calls, without click.
 
-The click command in :mod:`toolkit.cli.nb` and this runner share what they print
-(:func:`report`) and how folders become notebooks
+``nb strip`` with file names, ``--check`` and ``--json``; ``nb merge-driver`` as git starts it
+(``BASE OURS THEIRS [--outputs POLICY] [--path NAME]``, three existing files). The click commands
+in :mod:`toolkit.cli.nb` and these runners share what they print (:func:`report`,
+:func:`merge_message`) and how folders become notebooks
 (:func:`toolkit.notebooks.strip.notebook_paths`), so both give the same output and exit code;
-anything else (options with values, ``--help``, no file) is left to click (``None``).
+anything else (other options, ``--help``, a missing file) is left to click (``None``), which
+words every usage error.
 
 Example:
     >>> strip_plain(["--help"]) is None  # click words the help
+    True
+    >>> merge_plain(["base.ipynb", "ours.ipynb"]) is None  # two files: click says what is missing
     True
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 from toolkit.notebooks.strip import StripOptions, notebook_paths, strip_files
@@ -35,6 +41,55 @@ def strip_plain(argv: list[str]) -> int | None:
     check, as_json = "--check" in flags, "--json" in flags
     results = strip_files(notebook_paths(paths), StripOptions(), check=check)
     return report(results, check=check, as_json=as_json, out=_print)
+
+
+# The merge driver's options that take a value, with their defaults (as in the click command).
+_MERGE_OPTIONS = {"--outputs": "strip", "--path": ""}
+
+
+def merge_plain(argv: list[str]) -> int | None:
+    """Merge as ``toolkit nb merge-driver ARGV`` would and return its exit code, or ``None``
+    when ``argv`` is not the plain call git makes (see the module docstring)."""
+    values = dict(_MERGE_OPTIONS)
+    files: list[str] = []
+    args = iter(argv)
+    for arg in args:
+        if arg in values:
+            value = next(args, None)
+            if value is None:
+                return None
+            values[arg] = value
+        elif arg.startswith("-"):
+            return None
+        else:
+            files.append(arg)
+    from toolkit.notebooks.merge import OUTPUT_POLICIES, merge_files
+
+    if (
+        len(files) != 3
+        or values["--outputs"] not in OUTPUT_POLICIES
+        or not all(os.path.isfile(name) for name in files)
+    ):
+        return None
+    base, ours, theirs = files
+    shown = values["--path"]
+    conflicts = merge_files(base, ours, theirs, outputs=values["--outputs"], name=shown)
+    message = merge_message(conflicts, shown, ours)
+    if message:
+        _print(message, err=True)
+    return 1 if conflicts else 0
+
+
+def merge_message(conflicts: int, shown: str, ours: str) -> str | None:
+    """The line the merge driver prints for a merge with ``conflicts``, or ``None`` when clean.
+
+    Example:
+        >>> merge_message(2, "nb.ipynb", ".merge_file_a")
+        'nb.ipynb: 2 notebook conflict(s) marked in cells'
+    """
+    if not conflicts:
+        return None
+    return f"{shown or ours}: {conflicts} notebook conflict(s) marked in cells"
 
 
 def _print(line: str, err: bool = False) -> None:

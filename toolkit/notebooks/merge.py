@@ -21,14 +21,17 @@ Example:
 
 from __future__ import annotations
 
-import difflib
 import os
-import subprocess
-import tempfile
-from typing import Any
 
 from toolkit.errors import UsageError
 from toolkit.notebooks.io import cell_source
+
+# Lean imports: git starts this driver once per conflicting notebook (goal: the whole process
+# under 100 ms). difflib loads only for id-less cells, subprocess and tempfile only for a
+# source edited on both sides; typing (~10 ms) not at all.
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING, for the same reason
+if TYPE_CHECKING:
+    from typing import Any
 
 OUTPUT_POLICIES = ("strip", "ours", "theirs")
 _EMPTY_CELL: dict[str, Any] = {"source": "", "metadata": {}}
@@ -47,6 +50,8 @@ def _keys(cells: list[dict[str, Any]], base: list[dict[str, Any]], side: str) ->
         if isinstance(cell.get("id"), str):
             keys.append(f"id:{cell['id']}")
             continue
+        import difflib
+
         text = cell_source(cell)
         best, score = None, _SIMILAR
         for base_index, base_text in base_free.items():
@@ -76,6 +81,9 @@ def merge_text(base: str, ours: str, theirs: str) -> tuple[str, bool]:
         return ours, False
     if ours == base:
         return theirs, False
+    import subprocess
+    import tempfile
+
     with tempfile.TemporaryDirectory(prefix="toolkit-merge-") as folder:
         paths = []
         for name, text in (("ours", ours), ("base", base), ("theirs", theirs)):
