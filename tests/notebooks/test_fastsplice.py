@@ -101,6 +101,26 @@ def test_layouts_are_taken_and_equal_the_standard_path(
     assert assert_same_as_standard(data, options)
 
 
+def test_cells_in_another_layout_are_walked_and_equal_the_standard_path() -> None:
+    """Cells are joined in the file's layout (read off the first edited cell) once the join
+    equals their bytes; a cell in a layout of its own is joined in that one, a cell with uneven
+    separators is walked, a key spelled with an escape or a hidden duplicate key declines; the
+    file always comes out as the standard path writes it."""
+    cells = [json.dumps(_cell(id=f"c{n}"), indent=1) for n in range(5)]
+    cells[1] = json.dumps(_cell(id="c1"))  # one line
+    cells[4] = json.dumps(_cell(id="c4")).replace(', "id"', ',   "id"')  # uneven
+    cells[2] = cells[2].replace('"source"', '"sour\\u0063e"')  # an escaped key
+    cells[3] = cells[3].replace('"metadata": {', '"metadata": {"tags": ["x"]}, "metadata": {')
+    top = json.dumps(_notebook(), indent=1)
+    head, _, tail = top.partition('"cells": [')
+    tail = tail[tail.index("\n ],") :]
+    ordinary = [cells[0], cells[1], cells[4]]
+    for chosen, taken in ((ordinary, True), (cells[:3], False), ([*ordinary, cells[3]], False)):
+        data = (head + '"cells": [\n' + ",\n".join(chosen) + tail).encode()
+        assert json.loads(data)["cells"][-1]["metadata"] == {"scrolled": True, "tags": ["t"]}
+        assert assert_same_as_standard(data) is taken  # an escape or a duplicate: declined
+
+
 @pytest.mark.parametrize(
     "edit",
     [

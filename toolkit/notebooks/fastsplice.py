@@ -43,9 +43,11 @@ from msgspec import UNSET, Raw, Struct, UnsetType
 from toolkit.errors import ToolkitError
 from toolkit.notebooks.io import cell_shape_problem, check_structure
 from toolkit.notebooks.jsonspans import Member, NotSpliceable, rebuild
+from toolkit.notebooks.layouts import Layout
 from toolkit.notebooks.strip import (
     StripOptions,
     drop_cell,
+    keep_cell_output,
     strip_cell,
     volatile_paths,
     without_key_paths,
@@ -70,6 +72,13 @@ _read_notebook = msgspec.json.Decoder(_Notebook)
 _read_members = msgspec.json.Decoder(dict[str, Raw])
 _read_outputs = msgspec.json.Decoder(list[dict[str, Raw]])
 _read_value = msgspec.json.Decoder()
+
+
+class _Output(Struct):
+    """An output that is removed: only checked to be an object (its members are skipped)."""
+
+
+_check_outputs = msgspec.json.Decoder(list[_Output])
 
 _WHITESPACE = frozenset(b" \t\n\r")
 # From an object's "{" (or after a member's value): the separator, the next key (unescaped:
@@ -240,7 +249,122 @@ class _Cell:
     def __init__(self, item: Member, after: dict[str, Any] | None) -> None:
         self.item, self.after = item, after
         self.text: bytes | None = None
-        self.members: dict[str, Raw | bytes] = {}
+        # None: ``text`` was joined from the input's own bytes (see _LeanCells), so it is
+        # compared whole; else each member's new bytes, compared one by one.
+        self.members: dict[str, Raw | bytes] | None = {}
+
+
+class _LeanCells:
+    """The common cell edits without walking a cell: the decisions are the reference
+    functions', on a view with only the members they read decoded (outputs that are removed
+    are only checked to be objects), and the edited cell is joined from the input's bytes in
+    the file's :class:`~toolkit.notebooks.layouts.Layout` after the unedited join was found
+    to equal the cell's bytes exactly. A cell this cannot do (another layout, an escaped key,
+    kept outputs whose counts change, a nested edit) is left to the walk (``None``)."""
+
+    def __init__(self, options: StripOptions, cell_paths: list[str]) -> None:
+        self.options, self.cell_paths = options, cell_paths
+        # What the decisions read; a volatile path into a member needs that member decoded.
+        self.decoded = {"cell_type", "execution_count", "id", "metadata", "source"}
+        self.decoded |= {path.partition(".")[0] for path in cell_paths if "." in path}
+        self.layouts: dict[str, Layout | None] = {}
+
+    def layout(self, depth: str, written: bytes | Raw, members: dict[str, Raw]) -> Layout | None:
+        layout = self.layouts.get(depth)
+        if layout is None:
+            layout = self.layouts[depth] = Layout.of(written, members)
+        return layout
+
+    def written(
+        self, depth: str, data: bytes, start: int, written: bytes | Raw, members: dict[str, Raw]
+    ) -> Layout | None:
+        """The layout the object ``written`` (at ``data[start]``) is exactly written in: the
+        file's layout at this depth, else its own (which becomes the depth's)."""
+        end = start + len(written)
+        layout = self.layout(depth, written, members)
+        if layout is not None and layout.is_written(data, start, end, members):
+            return layout
+        own = Layout.of(written, members)
+        if own is None or not own.is_written(data, start, end, members):
+            return None
+        self.layouts[depth] = own
+        return own
+
+    def plan(
+        self, data: bytes, item: Member, raws: dict[str, Raw], index: int, keep_output: bool
+    ) -> tuple[_Cell, bool] | None:
+        """The cell's fate and whether its outputs were removed, or ``None`` for the walk."""
+        options = self.options
+        view: dict[str, Any] = {}
+        for key, raw in raws.items():
+            view[key] = _read_value.decode(raw) if key in self.decoded else raw
+        outputs: Any = None
+        if "outputs" in raws:
+            raw = raws["outputs"]
+            try:
+                outputs = _check_outputs.decode(raw) if len(raw) > 2 else _read_value.decode(raw)
+            except msgspec.ValidationError:  # not a list of objects: the standard path says so
+                raise _Decline from None
+            view["outputs"] = [] if isinstance(outputs, list) else outputs
+        if cell_shape_problem(view):
+            raise _Decline  # the standard path names the cell and the problem
+        if drop_cell(view, options):
+            return _Cell(item, None), False
+        if outputs:
+            view["outputs"] = outputs
+            if not options.keep_count and keep_cell_output(
+                view, keep_output, options.strip_init_cells
+            ):
+                return None  # kept outputs whose counts change: decoded and walked
+        after = strip_cell(view, index, keep_output, self.cell_paths, options)
+        cell = _Cell(item, after)
+        members: list[tuple[str, bytes | Raw]] = []
+        edited = False
+        for key, raw in raws.items():
+            if key not in after:
+                edited = True
+                continue
+            new, old = after[key], view[key]
+            if new is old or new == old:
+                members.append((key, raw))
+                continue
+            value = self._value(key, raw, old, new)
+            if value is None:
+                return None
+            members.append((key, value))
+            edited = True
+        if len(members) != len(after):
+            return None  # the edit would add members
+        if edited:
+            layout = self.written("cell", data, item.start, item.value, raws)  # type: ignore[arg-type]
+            cell.text = layout.join(members) if layout is not None else None
+            if cell.text is None:
+                return None
+            cell.members = None
+        return cell, bool(outputs) and not after.get("outputs")
+
+    def _value(self, key: str, raw: Raw, old: Any, new: Any) -> bytes | None:
+        """The bytes of an edited member: a literal stripping writes, or an object with members
+        left out (joined in its own layout); ``None`` for anything else."""
+        if new is None:
+            return b"null"
+        if new == [] and isinstance(new, list):
+            return b"[]"
+        if isinstance(new, str) and isinstance(old, str) and new.isdigit():
+            return b'"' + new.encode("ascii") + b'"'  # a renumbered cell id
+        if not (isinstance(old, dict) and isinstance(new, dict)):
+            return None
+        members = _read_members.decode(raw)
+        if list(members) != list(old) or any(k not in old or new[k] is not old[k] for k in new):
+            return None  # a hidden duplicate, or an edit below this object: walked
+        written = bytes(raw)
+        layout = self.written(key, written, 0, written, members)
+        joined = (
+            None if layout is None else layout.join((k, v) for k, v in members.items() if k in new)
+        )
+        if joined is None or _read_value.decode(joined) != new:
+            return None  # verified, not assumed: the edited object means what was asked
+        return joined
 
 
 def _plan_cells(
@@ -248,10 +372,17 @@ def _plan_cells(
 ) -> tuple[list[_Cell], int]:
     """Each cell stripped by the reference functions, and how many lost their outputs."""
     cell_paths, _ = volatile_paths(options)
+    lean = _LeanCells(options, cell_paths)
     plan: list[_Cell] = []
     kept = cleared = 0
     for item in items:
         raws = _read_members.decode(item.value)  # type: ignore[arg-type]
+        planned = lean.plan(data, item, raws, kept, keep_output)
+        if planned is not None:
+            plan.append(planned[0])
+            kept += planned[0].after is not None
+            cleared += planned[1]
+            continue
         before = _decoded(raws)
         if cell_shape_problem(before):
             raise _Decline  # the standard path names the cell and the problem
@@ -330,7 +461,7 @@ def _verify(
         got, had = getattr(nb, key), getattr(before, key)
         want = top_edits.get(key, had)
         if isinstance(got, Raw) != isinstance(want, Raw | bytes) or (
-            isinstance(got, Raw) and memoryview(got) != memoryview(want)
+            isinstance(got, Raw) and got != (want if isinstance(want, Raw) else Raw(want))
         ):
             raise _Decline
     kept = [cell for cell in plan if cell.after is not None]
@@ -338,7 +469,11 @@ def _verify(
         raise _Decline
     for raw, cell in zip(nb.cells, kept, strict=True):
         if cell.text is None:
-            if memoryview(raw) != memoryview(cell.item.value):  # type: ignore[arg-type]
+            if raw != cell.item.value:  # Raw == Raw compares the bytes (memoryviews: 10x slower)
+                raise _Decline
+            continue
+        if cell.members is None:  # joined from the input's bytes: the whole cell must match
+            if raw != Raw(cell.text):
                 raise _Decline
             continue
         read = _read_members.decode(raw)
@@ -346,7 +481,7 @@ def _verify(
             raise _Decline
         for key, value in read.items():
             want = cell.members[key]
-            if memoryview(value) != memoryview(want):
+            if value != (want if isinstance(want, Raw) else Raw(want)):
                 raise _Decline
             meant = (cell.after or {})[key]
             if (
