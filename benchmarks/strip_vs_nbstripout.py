@@ -4,7 +4,9 @@ Every comparison alternates the two commands on fresh copies of the same files a
 median of the pairwise ratios (so a load spike hits both sides of a pair), plus the median wall
 time and the peak memory (max RSS of the child, from ``os.wait4``). The floor is a process that
 does only what any stripper must: start Python, read every file, parse it (``json.loads``) and
-write it back atomically (temporary file, fsync, rename) — no stripping.
+write it back atomically (temporary file, fsync, rename) — no stripping; a second floor only
+validates with msgspec (``type=msgspec.Raw``) instead of parsing, the limit of our approach;
+per file, ``python -c pass`` shows what the interpreter's start-up alone costs.
 
 Corpora: ``../shared/notebooks`` (``--copies`` times) and a generated one with large outputs
 (base64 PNGs and long text streams, as a training notebook has). Runs:
@@ -64,6 +66,13 @@ for name in sys.argv[1:]:
     os.replace(tmp, name)
 """
 FLOOR = [sys.executable, "-c", FLOOR_CODE]
+# The limit the issue names for our approach: read, *validate* with msgspec (type=Raw: every
+# byte checked as JSON, nothing turned into Python objects) and write back atomically.
+VALIDATE_CODE = FLOOR_CODE.replace("import json, os, sys", "import msgspec, os, sys").replace(
+    "json.loads(data)", "msgspec.json.decode(data, type=msgspec.Raw)"
+)
+VALIDATE_FLOOR = [sys.executable, "-c", VALIDATE_CODE]
+STARTUP = [sys.executable, "-c", "pass"]  # what any Python tool pays per process
 # Bytecode caching on for every tool, as after a pip install; the cache lives outside the repo.
 PYCACHE = tempfile.mkdtemp(prefix="strip-bench-pycache-")
 ENV = {
@@ -343,6 +352,7 @@ def main() -> int:
         "toolkit hook": HOOK,
         "toolkit nb strip": CLI,
         "floor (read+parse+write)": FLOOR,
+        "floor (msgspec validate)": VALIDATE_FLOOR,
     }
     with tempfile.TemporaryDirectory(prefix="strip-bench-") as tmp:
         base = Path(tmp)
@@ -355,7 +365,7 @@ def main() -> int:
             paired("one process, large outputs", commands, large, base, args.pairs)
             paired(
                 "one process per file, real corpus",
-                commands,
+                {**commands, "python -c pass (start-up)": STARTUP},
                 corpus[: len(corpus) // args.copies],
                 base,
                 max(1, args.pairs // 2),
