@@ -31,11 +31,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,6 +76,8 @@ class Measure:
     code: int
     load: float
     tail: str
+    error: str = ""  # a failure's exception lines and root cause (the whole stderr is logged)
+    tree_gb: float = 0.0  # peak of the summed RSS of the child and its children (Spark: + JVM)
 
     wrote: bool = True  # the output file the run must write exists
 
@@ -111,8 +115,24 @@ def generate(root: Path, rows: int) -> tuple[Path, Path]:
     return folders
 
 
-def measure(argv: list[str], *, cap_gb: float | None = None) -> Measure:
-    """Run ``argv`` as a child (under an address-space cap when given)."""
+def error_summary(err: str, keep: int = 4) -> str:
+    """What a failed run's stderr says went wrong: the first exception line and the ``keep``
+    lines after it (for a Java error: the message and the top of its stack), every distinct
+    ``Caused by:`` (the root cause is the last one), and the last line."""
+    lines = [line.rstrip() for line in err.splitlines() if line.strip()]
+    marker = re.compile(r"(Exception|Error|Traceback)\b")
+    first = next((i for i, line in enumerate(lines) if marker.search(line)), None)
+    picked = [] if first is None else lines[first : first + 1 + keep]
+    causes = list(dict.fromkeys(ln.strip() for ln in lines if ln.lstrip().startswith("Caused by:")))
+    out = picked + [c for c in causes if c not in picked]
+    if lines and lines[-1] not in out:
+        out.append(lines[-1])
+    return "\n".join(line[:300] for line in out)
+
+
+def measure(argv: list[str], *, cap_gb: float | None = None, log: str | None = None) -> Measure:
+    """Run ``argv`` as a child (under an address-space cap when given); its stderr goes to
+    ``log`` when given."""
 
     def limit() -> None:
         if cap_gb is not None:
@@ -121,18 +141,53 @@ def measure(argv: list[str], *, cap_gb: float | None = None) -> Measure:
 
     load = os.getloadavg()[0]
     start = time.perf_counter()
-    proc = subprocess.Popen(
-        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=limit, text=True
-    )
-    _, err = proc.communicate()
-    wall = time.perf_counter() - start
+    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as stderr:
+        proc = subprocess.Popen(
+            argv, stdout=subprocess.DEVNULL, stderr=stderr, preexec_fn=limit, text=True
+        )
+        tree = 0
+        while proc.poll() is None:
+            tree = max(tree, tree_rss(proc.pid))
+            time.sleep(0.5)
+        wall = time.perf_counter() - start
+        stderr.seek(0)
+        err = stderr.read()
     # This process (Children.run starts one per measurement) has this one child: exact.
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     code = proc.returncode
     tail = (err.strip().splitlines() or [""])[-1][:200]
-    return Measure(
-        wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024**2, code, load, tail
-    )
+    if log is not None:
+        Path(log).write_text(err, encoding="utf-8")
+    error = error_summary(err) if code not in (0, 1) else ""
+    cpu = usage.ru_utime + usage.ru_stime
+    peak = usage.ru_maxrss / 1024**2  # the largest single process of the tree
+    return Measure(wall, cpu, peak, code, load, tail, error, max(tree / 1024**3, peak))
+
+
+def tree_rss(pid: int) -> int:
+    """Bytes resident in ``pid`` and all its descendants now (from /proc; 0 elsewhere)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text(encoding="ascii", errors="replace").rpartition(")")[2].split()
+        except OSError:
+            continue  # exited meanwhile
+        parents[int(stat.parent.name)] = int(fields[1])
+    tree, frontier = {pid}, [pid]
+    while frontier:
+        parent = frontier.pop()
+        for child, ppid in parents.items():
+            if ppid == parent and child not in tree:
+                tree.add(child)
+                frontier.append(child)
+    total = 0
+    for member in tree:
+        try:
+            pages = Path(f"/proc/{member}/statm").read_text(encoding="ascii").split()[1]
+        except (OSError, IndexError):
+            continue
+        total += int(pages) * resource.getpagesize()
+    return total
 
 
 class Children:
@@ -141,9 +196,11 @@ class Children:
 
     @staticmethod
     def run(argv: list[str], cap_gb: float | None = None, expect: Path | None = None) -> Measure:
+        log = None
         if expect is not None:
             expect.unlink(missing_ok=True)
-        probe = [sys.executable, __file__, "--measure-child", json.dumps([argv, cap_gb])]
+            log = str(expect.with_suffix(".stderr.log"))
+        probe = [sys.executable, __file__, "--measure-child", json.dumps([argv, cap_gb, log])]
         done = subprocess.run(probe, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             raise RuntimeError(done.stderr[-2000:])
@@ -204,18 +261,32 @@ def row(name: str, m: Measure | None) -> str:
     if m is None:
         return f"{name:<40}{'skipped':>9}"
     status = "" if m.ok else f"  FAILED (exit {m.code}): {m.tail}"
-    return f"{name:<40}{m.wall:>9.1f}{m.cpu:>9.1f}{m.peak_gb:>9.2f}{m.load:>7.1f}{status}"
+    return (
+        f"{name:<40}{m.wall:>9.1f}{m.cpu:>9.1f}{m.peak_gb:>9.2f}{m.tree_gb:>9.2f}{m.load:>7.1f}"
+        f"{status}"
+    )
 
 
-def compare(label: str, a: Path, b: Path) -> None:
+def compare(label: str, a: Path, b: Path) -> bool:
     fa, fb = findings(a), findings(b)
     if fa == fb:
         print(f"  {label}: the same {len(fa)} findings (check, severity, columns)")
-        return
+        return True
     print(
         f"  {label}: findings differ; only in {a.stem}: {sorted(fa - fb)[:6]}; "
         f"only in {b.stem}: {sorted(fb - fa)[:6]}"
     )
+    return False
+
+
+def side_by_side(a: Path, b: Path) -> None:
+    """Every finding of two reports, one line each, marked where only one has it."""
+    fa, fb = findings(a), findings(b)
+    print(f"    {a.stem:>8} {b.stem:>8}  check / severity / columns")
+    for check, severity, columns in sorted(fa | fb):
+        key = (check, severity, columns)
+        marks = ["yes" if key in f else "--" for f in (fa, fb)]
+        print(f"    {marks[0]:>8} {marks[1]:>8}  {check} / {severity} / {', '.join(columns)}")
 
 
 def planted_found(path: Path) -> None:
@@ -248,8 +319,8 @@ def main() -> None:
     parser.add_argument("--measure-child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure_child:
-        argv, cap = json.loads(args.measure_child)
-        print(json.dumps(measure(argv, cap_gb=cap).__dict__))
+        argv, cap, log = json.loads(args.measure_child)
+        print(json.dumps(measure(argv, cap_gb=cap, log=log).__dict__))
         return
     skip = set(filter(None, args.skip.split(",")))
     out = WORK / "scale_out"
@@ -314,12 +385,18 @@ def main() -> None:
         "ydata": "ydata-profiling minimal",
         "spark": "toolkit report, spark local[2]",
     }
-    print(f"\n{'':<40}{'wall s':>9}{'CPU s':>9}{'peak GB':>9}{'load':>7}")
+    print(f"\n{'':<40}{'wall s':>9}{'CPU s':>9}{'peak GB':>9}{'tree GB':>9}{'load':>7}")
     for name, label in labels.items():
         if name in results:
             print(row(label, results.get(name)))
     if big is not None:
         print(row(f"toolkit report, duckdb ({args.big_rows / 1e6:g}M)", big))
+    print("(peak GB: the largest process; tree GB: the process and its children summed, sampled")
+    print(" every 0.5 s -- for Spark the Python driver plus the JVM)")
+    for name, m in [*results.items(), ("big", big)]:
+        if m is not None and not m.ok and m.error:
+            print(f"\n{name} failed (exit {m.code}); stderr in {out}/{name}.stderr.log:")
+            print("  " + m.error.replace("\n", "\n  "))
     d = results.get("duckdb")
     if d is None:  # --skip duckdb: compare with the findings of its last run
         d = Measure(float("nan"), float("nan"), float("nan"), 0, float("nan"), "")
@@ -342,12 +419,22 @@ def main() -> None:
             f"{args.big_rows / 1e6:g}M duckdb: {big.wall:.0f} s, peak {big.peak_gb:.2f} GB "
             "(target <= 4 GB)"
         )
+    same = True
     if d.ok:
         planted_found(out / "duckdb.json")
         for name in ("spark", "pandas"):
             m = results.get(name)
             if m is not None and m.ok and (out / f"{name}.json").exists():
-                compare(f"{name} vs duckdb", out / f"{name}.json", out / "duckdb.json")
+                same &= compare(f"{name} vs duckdb", out / f"{name}.json", out / "duckdb.json")
+    s = results.get("spark")
+    if s is not None and s.ok and d.ok:
+        print(
+            f"spark local[2]: {s.wall:.0f} s wall, {s.cpu:.0f} s CPU, driver + JVM peak "
+            f"{s.tree_gb:.2f} GB; its findings beside duckdb's:"
+        )
+        side_by_side(out / "spark.json", out / "duckdb.json")
+    if not same:
+        sys.exit("the engines' findings differ (see above)")
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ Example:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -267,7 +267,11 @@ def as_array(values: Any) -> Any:
 
 
 def profile(
-    df: Any, *, columns: Iterable[str] | None = None, id_share: float = ID_SHARE
+    df: Any,
+    *,
+    columns: Iterable[str] | None = None,
+    id_share: float = ID_SHARE,
+    distinct: Callable[[Any, list[str]], dict[str, int]] | None = None,
 ) -> FrameProfile:
     """Profile ``df`` (pandas, polars or a narwhals frame): one aggregation pass, then the rules.
 
@@ -275,7 +279,10 @@ def profile(
     run on its engine: two small result rows come back, no column is collected.
 
     ``columns`` limits the profile to some columns (a split only needs its target);
-    ``id_share`` is the distinct share that makes a column ID-like (default 0.95).
+    ``id_share`` is the distinct share that makes a column ID-like (default 0.95);
+    ``distinct(frame, names)`` -- an engine's own way to count distinct values (nulls count as
+    one value, as ``n_unique``) -- replaces ``n_unique`` in the aggregations (Spark rewrites
+    many ``count(DISTINCT)`` into one pass over a copy of every row per column).
 
     Example:
         >>> import pandas as pd
@@ -286,8 +293,11 @@ def profile(
     frame: Any = df if lazy else as_frame(df)
     schema = frame.collect_schema()
     names = list(schema) if columns is None else list(columns)
-    first = [e for c in names for e in _aggregations(c, schema[c])]
+    first = [e for c in names for e in _aggregations(c, schema[c], distinct is None)]
     row = _one_row(frame, [*first, nw.len().alias("\x1frows")] if lazy else first)
+    if distinct is not None:
+        counted = [c for c in names if _counted_first(schema[c])]
+        row.update({f"{c}\x1fnu": n for c, n in distinct(frame, counted).items()})
     rows = int(row.pop("\x1frows")) if lazy else len(frame)
     if lazy and rows == 0:  # SQL counts over no rows may be NULL: nothing missing, no values
         counts = ("\x1fmissing", "\x1fnu")
@@ -304,6 +314,9 @@ def profile(
         for c in names
         if schema[c] == nw.String and row[f"{c}\x1fnu"] >= 0.5 * (rows - row[f"{c}\x1fmissing"])
     ]
+    if distinct is not None and whole:
+        row.update({f"{c}\x1fnu": n for c, n in distinct(frame, whole).items()})
+        whole = []
     second = [
         *(nw.col(c).fill_nan(None).n_unique().alias(f"{c}\x1fnu") for c in whole),
         *(e for c in wordy for e in _text_aggregations(c)),
@@ -377,8 +390,16 @@ def _profile_values(values: Any) -> ColumnProfile:
     return profile(pd.DataFrame({"y": array})).columns[0]
 
 
-def _aggregations(name: str, dtype: Any) -> list[nw.Expr]:
-    """The per-column aggregations, aliased ``<index>:<stat>`` so names never collide."""
+def _counted_first(dtype: Any) -> bool:
+    """Whether the first pass counts the column's distinct values: not floats (the second
+    pass counts whole ones) nor lists, structs and objects (maybe unhashable)."""
+    family = _DTYPE_CLASS.get(str(dtype).split("(")[0], "other")
+    return family != "other" and not dtype.is_float()
+
+
+def _aggregations(name: str, dtype: Any, distinct: bool = True) -> list[nw.Expr]:
+    """The per-column aggregations, aliased ``<index>:<stat>`` so names never collide
+    (``distinct=False``: without the distinct count, which the caller counts its own way)."""
     col = nw.col(name)
     if dtype.is_float():
         col = col.fill_nan(None)  # polars keeps NaN apart from null; users count both missing
@@ -387,7 +408,7 @@ def _aggregations(name: str, dtype: Any) -> list[nw.Expr]:
     # Distinct values: a hash pass, the costliest aggregation. Floats get it in the second pass
     # only when whole (where it decides ID or classes); lists, structs and objects may be
     # unhashable and are counted by their printed form.
-    if family != "other" and not dtype.is_float():
+    if distinct and _counted_first(dtype):
         exprs.append(col.n_unique().alias(f"{name}\x1fnu"))
     if family in ("numeric", "datetime"):
         exprs += [col.min().alias(f"{name}\x1fmin"), col.max().alias(f"{name}\x1fmax")]

@@ -570,6 +570,9 @@ def spark_session(master: str | None = None) -> Any:
     """A ``SparkSession`` on ``master`` (default ``local[2]``; any cluster URL), quiet (no UI,
     no console progress, warnings only), with Arrow transfers. Java missing or a session that
     cannot start is an :class:`EngineError` saying what to do.
+
+    A ``local[...]`` master also gets :func:`spark_local_config` (driver memory, shuffle
+    partitions): Spark's defaults are for clusters. A cluster master keeps its own settings.
     """
     java = _find_java()
     if java is None:
@@ -588,6 +591,10 @@ def spark_session(master: str | None = None) -> Any:
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.sql.session.timeZone", "UTC")
     )
+    url = master or DEFAULT_SPARK_MASTER
+    if url.startswith("local"):
+        for key, value in spark_local_config(url).items():
+            builder = builder.config(key, value)
     try:
         session = builder.getOrCreate()
     except Exception as exc:  # PySparkRuntimeError (gateway exited), Py4JError: not our bug
@@ -597,6 +604,30 @@ def spark_session(master: str | None = None) -> Any:
         ) from None
     session.sparkContext.setLogLevel("ERROR")
     return session
+
+
+def spark_local_config(master: str, available: int | None = None) -> dict[str, str]:
+    """The settings a ``local[N]`` session needs for a report on millions of rows.
+
+    * ``spark.driver.memory``: in local mode the driver JVM runs every task, and Spark's 1 GB
+      default is its whole heap: the 10M-row report failed with it. A quarter of the available
+      memory, between 1 and 4 GB (a JVM takes its heap as it needs it). Spark reads it only when
+      the JVM starts: an already running session keeps its own.
+    * ``spark.sql.shuffle.partitions``: 4 per core instead of 200 (each partition is a task;
+      200 tiny tasks per shuffle on two cores is mostly scheduling).
+
+    Example:
+        >>> spark_local_config("local[2]", available=8 << 30)
+        {'spark.driver.memory': '2048m', 'spark.sql.shuffle.partitions': '8'}
+    """
+    free = available_memory() if available is None else available
+    heap = min(max(free // 4, 1 << 30), 4 << 30)
+    inside = master.partition("[")[2].partition("]")[0].split(",")[0]  # local[N,F]: N threads
+    cores = 1 if master == "local" else int(inside) if inside.isdigit() else os.cpu_count() or 2
+    return {
+        "spark.driver.memory": f"{heap >> 20}m",
+        "spark.sql.shuffle.partitions": str(4 * max(cores, 1)),
+    }
 
 
 def _find_java() -> str | None:
