@@ -17,7 +17,13 @@ pl = pytest.importorskip("polars")
 pytest.importorskip("pyspark")
 import narwhals as nw  # noqa: E402
 
-from toolkit.checks.sources import CatalogTable, SqlQuery, open_sources, spark_session  # noqa: E402
+from toolkit.checks.sources import (  # noqa: E402
+    CatalogTable,
+    SqlQuery,
+    open_sources,
+    spark_local_config,
+    spark_session,
+)
 
 pytestmark = pytest.mark.slow
 TOOLKIT = Path(sys.executable).with_name("toolkit")
@@ -71,6 +77,21 @@ def test_spark_reads_a_hive_folder_sql_and_a_table(spark, lake: Path) -> None:  
         assert "city" in s.train.frame.collect_schema()
     with pytest.raises(Exception, match=r"--table no_such_db\.t: .*(not found|cannot be found)"):
         open_sources(CatalogTable("no_such_db.t"), target="y", spark=spark)
+
+
+def test_a_running_session_is_the_users_and_local_sessions_get_memory(spark, lake: Path) -> None:  # type: ignore[no-untyped-def]
+    """A notebook's session, not passed in, is used as it is and left running; a local session
+    we start has the driver memory and shuffle partitions of ``spark_local_config``."""
+    with open_sources(lake, target="y", engine="spark") as s:
+        assert s.train.engine == "spark"
+        assert any("already running" in n for n in s.notes), s.notes
+    assert not spark.sparkContext._jsc.sc().isStopped()
+    wanted = spark_local_config("local[2]")
+    assert spark.conf.get("spark.sql.shuffle.partitions") == wanted["spark.sql.shuffle.partitions"]
+    memory = spark.sparkContext.getConf().get("spark.driver.memory")  # read as the JVM started
+    assert memory.endswith("m") and 1024 <= int(memory[:-1]) <= 4096, memory
+    heap = spark.sparkContext._jvm.java.lang.Runtime.getRuntime().maxMemory()
+    assert heap >= 0.85 * int(memory[:-1]) * 2**20  # the JVM has it (not Spark's 1 GB default)
 
 
 def _toolkit(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -352,6 +352,15 @@ class _Opener:
         return self._duckdb
 
     def spark(self) -> Any:
+        if self._spark is None and self._master is None:
+            # A session already running in this process (a notebook's) is the user's: used
+            # as configured and left running, like one passed in.
+            self._spark = running_spark_session()
+            if self._spark is not None:
+                self._sources.notes.append(
+                    f"spark: the session already running ({self._spark.sparkContext.master}, "
+                    f"Spark {self._spark.version})"
+                )
         if self._spark is None:
             self._spark = spark_session(self._master)
             self._sources._closers.append(self._spark.stop)
@@ -604,6 +613,16 @@ def spark_session(master: str | None = None) -> Any:
         ) from None
     session.sparkContext.setLogLevel("ERROR")
     return session
+
+
+def running_spark_session() -> Any:
+    """The ``SparkSession`` active in this process, or ``None`` (also without pyspark)."""
+    try:
+        importlib.import_module("pyspark")  # not installed (or blocked): no session
+        from pyspark.sql import SparkSession
+    except ImportError:
+        return None
+    return SparkSession.getActiveSession()
 
 
 def spark_local_config(master: str, available: int | None = None) -> dict[str, str]:
