@@ -84,3 +84,27 @@ def test_spark_empty_frame_names_the_split(spark: Any, planted_pair: tuple[Any, 
     frame = spark.createDataFrame(train.slice(0, 2_000).to_pandas())
     with pytest.raises(UsageError, match=r"^test: the relation has no rows"):
         health_report(frame, frame.limit(0), **ROLES)
+
+
+def test_spark_bins_count_what_the_comparisons_count(
+    spark: Any, planted_pair: tuple[Any, Any]
+) -> None:
+    """The statistics pass on Spark counts values below the bin edges with a Bucketizer and a
+    GROUP BY; one comparison per edge (the other engines' query) gives the same counts --
+    numbers with missing and infinite values, and date/times."""
+    import narwhals as nw
+
+    from toolkit.checks import engine
+
+    train, _ = planted_pair
+    frame = nw.from_native(spark.createDataFrame(train.slice(0, 5_000).to_pandas()))
+    split = engine._open(frame, "train", lambda name, fn: fn())
+    numeric = [c for c in split.schema if split.numeric(c)]
+    assert {"speed", "event_time", "signup_date"} <= set(numeric)  # inf, time, time
+    edges = {c: engine._edges(split.sample, c) for c in numeric}
+    binned = engine._statistics(split, edges, [], buckets=True)
+    compared = engine._statistics(split, edges, [], buckets=False)
+    assert binned.missing == compared.missing and binned.infinite == compared.infinite
+    for col in numeric:
+        assert binned.below[col].tolist() == compared.below[col].tolist(), col
+        assert binned.below[col].max() > 0, col

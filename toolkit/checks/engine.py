@@ -430,9 +430,15 @@ def _edges(sample: Table, col: str) -> tuple[np.ndarray[Any, Any], np.ndarray[An
 _Edges = dict[str, tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]]
 
 
-def _statistics(split: _Split | None, edges: _Edges, moments: list[str]) -> _Stats:
-    """One query: infinities, missing, values below the bin edges, mean and std."""
+def _statistics(
+    split: _Split | None, edges: _Edges, moments: list[str], buckets: bool | None = None
+) -> _Stats:
+    """One query: infinities, missing, values below the bin edges, mean and std. On Spark
+    (``buckets``, default: whether the split is on Spark) the values below the edges are a
+    second query, :func:`_spark_below`."""
     assert split is not None
+    if buckets is None:
+        buckets = str(split.frame.implementation).startswith("pyspark")
     exprs: list[nw.Expr] = []
     keys: list[tuple[str, str, int]] = []
     for col, dtype in split.schema.items():
@@ -447,7 +453,7 @@ def _statistics(split: _Split | None, edges: _Edges, moments: list[str]) -> _Sta
         value = nw.col(col) if dtype.is_temporal() else _number(col)
         exprs.append(value.null_count())
         keys.append(("missing", col, 0))
-        for k, edge in enumerate(cuts):
+        for k, edge in enumerate([] if buckets else cuts):
             exprs.append((value < nw.lit(_literal(float(edge), dtype))).cast(nw.Int64).sum())
             keys.append(("below", col, k))
     for col in moments:
@@ -466,7 +472,66 @@ def _statistics(split: _Split | None, edges: _Edges, moments: list[str]) -> _Sta
             out.mean_std[col] = (_float(v), float("nan"))
         elif what == "std":
             out.mean_std[col] = (out.mean_std[col][0], _float(v))
+    if buckets:
+        by_col = {c: np.concatenate(e) for c, e in edges.items() if c in split.schema}
+        out.below.update(_spark_below(split, by_col))
     return out
+
+
+def _spark_below(split: _Split, cuts: dict[str, np.ndarray[Any, Any]]) -> dict[str, Any]:
+    """Per column, the values below each of its ``cuts`` (finite numbers; date/times at
+    microseconds, as the comparison with a time literal): Spark ML's ``Bucketizer`` puts
+    each value in its bin by binary search, one ``GROUP BY`` counts the bins, the driver sums
+    them. One conditional sum per cut instead (~300 in one query here) is a query Spark plans
+    and compiles slowly: 26-42 s vs 9 s at 1M rows x 11 columns x 27 cuts on 2 cores."""
+    from pyspark.ml.feature import Bucketizer
+    from pyspark.sql import functions as F
+
+    cols = [c for c in cuts if len(cuts[c])]
+    out = {c: np.zeros(len(cuts[c])) for c in cuts}
+    if not cols:
+        return out
+    inputs, points = [], []
+    for i, col in enumerate(cols):
+        dtype, c = split.schema[col], F.col(_backticked(col))
+        if dtype.is_temporal():
+            value = F.unix_micros(c.cast("timestamp")).cast("double")
+            at = [float(_micros(_literal(float(e), dtype))) for e in cuts[col]]
+        else:
+            value = c.cast("double")
+            value = F.when(~F.isnan(value) & (F.abs(value) != F.lit(float("inf"))), value)
+            at = [float(e) for e in cuts[col]]
+        inputs.append(F.coalesce(value, F.lit(float("nan"))).alias(f"__x{i}"))  # NaN: no bin
+        points.append(at)
+    bins = [sorted(set(at)) for at in points]
+    bucketizer = Bucketizer(
+        splitsArray=[[-float("inf"), *b, float("inf")] for b in bins],
+        inputCols=[f"__x{i}" for i in range(len(cols))],
+        outputCols=[f"__b{i}" for i in range(len(cols))],
+        handleInvalid="keep",  # NaN (missing, infinite) into an extra bin past the last
+    )
+    binned = bucketizer.transform(split.frame.to_native().select(*inputs))
+    pairs = F.explode(
+        F.array(
+            *(F.struct(F.lit(i).alias("i"), F.col(f"__b{i}").alias("b")) for i in range(len(cols)))
+        )
+    )
+    counts = [np.zeros(len(b) + 2) for b in bins]
+    for i, b, n in binned.select(pairs.alias("p")).groupBy("p.i", "p.b").count().collect():
+        counts[int(i)][int(b)] += int(n)
+    for i, col in enumerate(cols):
+        # bin k holds bins[k-1] <= v < bins[k]: v < bins[k] for the bins 0..k
+        cumulative = np.cumsum(counts[i])
+        where = {p: k for k, p in enumerate(bins[i])}
+        out[col] = np.asarray([cumulative[where[p]] for p in points[i]])
+    return out
+
+
+def _micros(moment: Any) -> int:
+    """A datetime as whole microseconds since the epoch (naive read as UTC)."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(_dt.timezone.utc).replace(tzinfo=None)
+    return int((moment - _dt.datetime(1970, 1, 1)) // _dt.timedelta(microseconds=1))
 
 
 def _float(value: Any) -> float:
