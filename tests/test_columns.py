@@ -225,3 +225,21 @@ def test_one_column_adapter_for_plots_and_targets() -> None:
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        pd.DataFrame({"s": ["a", np.nan, "b", None, "a"] * 10, "n": range(50)}),
+        pd.DataFrame({"s": pd.array(["a", None, "b", "c", "a"] * 10, dtype="string[pyarrow]")}),
+        pd.DataFrame({"s": pd.Categorical(["a", None, "b"] * 10, categories=["a", "b", "z"])}),
+        pl.DataFrame({"s": ["x", None, "y", "", "用户"] * 10, "u": [f"id{i}" for i in range(50)]}),
+        pl.DataFrame({"s": pl.Series([None] * 30, dtype=pl.String), "y": [1] * 30}),
+    ],
+    ids=["pandas-object", "pandas-arrow", "pandas-category", "polars", "polars-all-missing"],
+)
+def test_the_checks_profile_from_their_encoding_is_the_profile(frame: Any) -> None:
+    """The report's table passes the distinct/missing counts its dictionary encoding made to
+    profile(counted=...): the profile must be exactly what profile() alone decides."""
+    report = health_report(frame, target=list(frame.columns)[-1])
+    assert report.train.profile == profile(frame)

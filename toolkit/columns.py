@@ -272,6 +272,7 @@ def profile(
     columns: Iterable[str] | None = None,
     id_share: float = ID_SHARE,
     distinct: Callable[[Any, list[str]], dict[str, int]] | None = None,
+    counted: Mapping[str, tuple[int, int]] | None = None,
 ) -> FrameProfile:
     """Profile ``df`` (pandas, polars or a narwhals frame): one aggregation pass, then the rules.
 
@@ -283,21 +284,36 @@ def profile(
     ``distinct(frame, names)`` -- an engine's own way to count distinct values (nulls count as
     one value, as ``n_unique``) -- replaces ``n_unique`` in the aggregations (Spark rewrites
     many ``count(DISTINCT)`` into one pass over a copy of every row per column).
+    ``counted`` gives ``{column: (distinct present values, missing values)}`` of string
+    columns the caller has counted already (a dictionary encoding does): they skip the hash
+    pass, the costliest aggregation here.
 
     Example:
         >>> import pandas as pd
         >>> profile(pd.DataFrame({"y": range(50)})).target("y")
         'regression'
+        >>> profile(pd.DataFrame({"c": ["a", None] * 20}), counted={"c": (1, 20)}).kind("c")
+        'constant'
     """
     lazy = isinstance(df, nw.LazyFrame)  # DuckDB, Spark, polars lazy: the same aggregations
     frame: Any = df if lazy else as_frame(df)
     schema = frame.collect_schema()
     names = list(schema) if columns is None else list(columns)
-    first = [e for c in names for e in _aggregations(c, schema[c], distinct is None)]
-    row = _one_row(frame, [*first, nw.len().alias("\x1frows")] if lazy else first)
+    known = {c: n for c, n in (counted or {}).items() if c in names and schema[c] == nw.String}
+    first = [
+        e for c in names if c not in known for e in _aggregations(c, schema[c], distinct is None)
+    ]
+    if lazy:
+        row = _one_row(frame, [*first, nw.len().alias("\x1frows")])
+    else:
+        row = _one_row(frame, first) if first else {}
     if distinct is not None:
-        counted = [c for c in names if _counted_first(schema[c])]
-        row.update({f"{c}\x1fnu": n for c, n in distinct(frame, counted).items()})
+        hashed = [c for c in names if _counted_first(schema[c]) and c not in known]
+        row.update({f"{c}\x1fnu": n for c, n in distinct(frame, hashed).items()})
+    for c, (n_distinct, n_missing) in known.items():  # missing counted as one value, as n_unique
+        row.update(
+            {f"{c}\x1fnu": n_distinct + (1 if n_missing else 0), f"{c}\x1fmissing": n_missing}
+        )
     rows = int(row.pop("\x1frows")) if lazy else len(frame)
     if lazy and rows == 0:  # SQL counts over no rows may be NULL: nothing missing, no values
         counts = ("\x1fmissing", "\x1fnu")

@@ -85,6 +85,7 @@ def to_table(
     kinds: dict[str, str] = {}
     infinite: dict[str, int] = {}
     categories: dict[str, np.ndarray[Any, Any]] = {}
+    counted: dict[str, tuple[int, int]] = {}  # the profile's distinct/missing of string columns
     for col in df.columns:
         series = df[col]
         dtype = series.dtype
@@ -130,13 +131,16 @@ def to_table(
                 arrow = series.cast(nw.String).to_arrow()
             columns[col], categories[col] = _dictionary_codes(arrow)
             kinds[col] = "categorical"
+            if dtype == nw.String:  # the encoding counted them: the profile need not hash again
+                missing = int(np.count_nonzero(columns[col] < 0))
+                counted[col] = (len(categories[col]), missing)
     return Table(
         name,
         columns,
         kinds,
         int(df.shape[0]),
         infinite,
-        profile(df) if whole is None else whole,
+        profile(df, counted=counted) if whole is None else whole,
         categories,
         population,
     )
@@ -258,7 +262,10 @@ def _dictionary_codes(array: Any) -> tuple[np.ndarray[Any, Any], np.ndarray[Any,
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
     encoded = pc.dictionary_encode(array)
-    indices = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
+    codes = encoded.indices
+    if codes.null_count:  # filling copies every code: only when there is a gap to fill
+        codes = pc.fill_null(codes, -1)
+    indices = codes.to_numpy(zero_copy_only=False)
     names = np.asarray(encoded.dictionary.to_pylist(), dtype=object)
     return np.asarray(indices, dtype=np.int32), names
 
