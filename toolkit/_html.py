@@ -25,8 +25,26 @@ def _environment() -> Any:
     import jinja2
 
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("toolkit", "html_templates"), autoescape=True
+        loader=jinja2.PackageLoader("toolkit", "html_templates"),
+        autoescape=True,
+        bytecode_cache=_bytecode_cache(),
     )
+
+
+def _bytecode_cache() -> Any:
+    """Jinja's cache of compiled templates between runs, or ``None`` where it cannot be kept.
+
+    Compiling the health report's templates costs ~50 ms in every new process (measured at
+    1,000,000 rows: the report's Jinja rendering was 80 ms slower than the f-strings it replaced).
+    Jinja keeps the compiled code in a private per-user folder of the temp directory, keyed by
+    each template's checksum (an edited template is recompiled) and written atomically.
+    """
+    import jinja2
+
+    try:
+        return jinja2.FileSystemBytecodeCache()
+    except (OSError, RuntimeError):  # no safe temp folder: compile each time, as before
+        return None
 
 
 def render(template_name: str, **context: Any) -> str:
