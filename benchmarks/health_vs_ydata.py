@@ -24,7 +24,10 @@ ydata-profiling does not install next to pandas 3 / numpy 2.4, so it lives in it
 ``--repeat N`` runs the commands N times, alternating them, and prints each one's median and
 the median of the pairwise ratios (the load of the shared machine moves both sides of a pair
 alike). ``--baseline DIR`` adds the same report run with another checkout's ``toolkit`` (made
-with ``git archive REV toolkit | tar -x -C DIR``), to show whether a change made it slower.
+with ``git archive REV toolkit | tar -x -C DIR``), to show whether a change made it slower;
+every child runs in ``benchmarks/_work`` so that the baseline really is the other checkout
+(checked before the first round: run from the repository root, ``python -c`` would import the
+checkout's own ``toolkit/`` on both sides).
 
 Run: .venv/bin/python benchmarks/health_vs_ydata.py [--rows 1000000] [--repeat 5]
          [--baseline /tmp/before]
@@ -102,7 +105,9 @@ def build_table(path: Path, rows: int) -> None:
 def measure(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int, float]:
     """Run ``argv``; return (wall seconds, peak RSS in GB, exit code, CPU seconds)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    # cwd=WORK: ``python -c`` puts the working directory first on sys.path, so run from the
+    # repository root every child would import the checkout's toolkit/, --baseline's included.
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=WORK)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     out = proc.stdout.read().decode() if proc.stdout else ""
@@ -125,7 +130,14 @@ def _commands(
         "toolkit": ([sys.executable, "-c", TOOLKIT_RUN, str(data), html], None),
     }
     if baseline is not None:
-        env = {**os.environ, "PYTHONPATH": str(baseline)}
+        env = {**os.environ, "PYTHONPATH": str(baseline.resolve())}
+        where = subprocess.run(
+            [sys.executable, "-c", "import toolkit; print(toolkit.__file__)"],
+            env=env, cwd=WORK, capture_output=True, text=True, check=True,
+        ).stdout.strip()  # fmt: skip
+        if not Path(where).is_relative_to(baseline.resolve()):
+            sys.exit(f"--baseline {baseline}: its children import {where}, not {baseline}")
+        print(f"baseline toolkit: {where}")
         commands["baseline"] = ([sys.executable, "-c", TOOLKIT_RUN, str(data), html], env)
     if YDATA_PYTHON.exists():
         ydata = [str(YDATA_PYTHON), "-c", YDATA_RUN, str(data), str(WORK / "ydata.html")]
