@@ -57,8 +57,9 @@ def test_plain_calls_print_and_exit_as_the_click_command(tmp_path: Path, flags: 
         _folder(root)
     fast = _run(FAST, args, fast_root)
     assert fast == _run(CLICK, args, click_root)
+    # bad.ipynb and missing.ipynb are bad input: exit 2, which wins over b.ipynb's strip (1)
     assert (
-        fast[0] == 1 and "bad.ipynb" in fast[1] + fast[2] and "missing.ipynb" in fast[1] + fast[2]
+        fast[0] == 2 and "bad.ipynb" in fast[1] + fast[2] and "missing.ipynb" in fast[1] + fast[2]
     )
     for name in ("b.ipynb", "sub/a.ipynb", "bad.ipynb"):
         assert (fast_root / "nbs" / name).read_bytes() == (click_root / "nbs" / name).read_bytes()
@@ -71,7 +72,7 @@ def test_a_plain_call_does_not_import_click(tmp_path: Path) -> None:
         "status = strip_plain(['nbs']); "
         "print(status, 'click' in sys.modules, 'typing' in sys.modules)"
     )
-    assert _run(code, [], tmp_path)[1].splitlines()[-1].split() == ["1", "False", "False"]
+    assert _run(code, [], tmp_path)[1].splitlines()[-1].split() == ["2", "False", "False"]
 
 
 @pytest.mark.parametrize(

@@ -55,7 +55,7 @@ def test_strip_hook_bad_file_one_line_others_processed(
     bad = tmp_path / "bad.ipynb"
     bad.write_text("{oops")
     good = write(tmp_path / "good.ipynb", notebook([1]))
-    assert strip.main([str(bad), str(good)]) == 1
+    assert strip.main([str(bad), str(good)]) == 2  # bad input (2) wins over a stripped file (1)
     err = capsys.readouterr().err.splitlines()
     assert any(line.startswith(f"{bad}: invalid JSON") for line in err)
     assert bad.read_text() == "{oops"

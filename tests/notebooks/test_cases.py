@@ -151,9 +151,10 @@ def test_strip_hook_keeps_the_rule(
     )
     status = strip.main([str(path), str(after)])
     err = capsys.readouterr().err
-    assert status == 1 and "Traceback" not in err
-    assert json.loads(after.read_text())["cells"][0]["outputs"] == [], "the next file is stripped"
     expected = STRIP_EXPECTED[name.removeprefix("shared/")]
+    # the next file is always stripped (a finding, 1); a refused file is bad input (2), which wins
+    assert status == (1 if expected == "strip" else 2) and "Traceback" not in err
+    assert json.loads(after.read_text())["cells"][0]["outputs"] == [], "the next file is stripped"
     lines = [line for line in err.splitlines() if str(path) in line]
     assert len(lines) == 1, err
     if expected == "strip":
@@ -175,8 +176,8 @@ def test_check_hooks_name_the_problem_in_one_line(
     err = capsys.readouterr().err
     assert "Traceback" not in err and path.read_bytes() == data
     expected = CHECK_REFUSED.get(name.removeprefix("shared/"))
-    if expected is not None:
-        assert status == 1 and expected in err and len(err.strip().splitlines()) == 1, err
+    if expected is not None:  # not readable as a notebook: bad input, exit 2
+        assert status == 2 and expected in err and len(err.strip().splitlines()) == 1, err
 
 
 @pytest.mark.parametrize(("name", "data"), _cases(), ids=[name for name, _ in _cases()])
@@ -200,7 +201,7 @@ def test_git_filter_never_stages_invalid_or_unstripped(
 
 def test_cli_strip_refuses_and_continues(tmp_path: Path) -> None:
     """`toolkit nb strip` over a folder of every case: one line per refused file, the valid
-    ones stripped, exit 1, no traceback."""
+    ones stripped, exit 2 (bad input wins over the stripped files' 1), no traceback."""
     for name, text in CASES.items():
         (tmp_path / f"{name}.ipynb").write_bytes(text.encode("utf-8"))
     result = subprocess.run(
@@ -208,7 +209,7 @@ def test_cli_strip_refuses_and_continues(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
     )
-    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.returncode == 2 and "Traceback" not in result.stderr
     refused = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert len(refused) == sum(1 for e in STRIP_EXPECTED.values() if e != "strip")
 

@@ -221,7 +221,7 @@ def test_invalid_notebook_named_others_processed(tmp_path: Path) -> None:
     bad.write_text('{"cells": [', encoding="utf-8")
     out = tmp_path / "out"
     res = _run(["report", str(bad), str(good), "-o", str(out)])
-    assert res.exit_code == 1
+    assert res.exit_code == 2  # a malformed notebook is bad input; the good one is reported
     lines = [line for line in res.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "bad.ipynb" in lines[0] and "invalid JSON" in lines[0]
     assert sorted(p.name for p in out.iterdir()) == ["good.html", "index.html"]
@@ -246,7 +246,7 @@ def test_schema_slip_nbconvert_rejects_is_one_line_before_any_work(tmp_path: Pat
     path.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
     before = path.read_bytes()
     res = _run(["report", str(path), "-o", str(tmp_path / "out")])
-    assert res.exit_code == 1
+    assert res.exit_code == 2  # not a notebook nbconvert can render: bad input
     lines = [line for line in res.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "metadata.kernelspec" in lines[0] and "display_name" in lines[0]
     assert "Traceback" not in res.stderr and path.read_bytes() == before

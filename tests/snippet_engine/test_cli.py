@@ -151,7 +151,7 @@ def test_harvest_bad_notebook_is_named(run, lib) -> None:
     bad = lib["project"] / "bad.ipynb"
     bad.write_text("{not json")
     code, _, err = run("harvest", str(bad))
-    assert code == 1 and "bad.ipynb" in err
+    assert code == 2 and "bad.ipynb" in err  # a malformed notebook is bad input
 
 
 def test_ipython_magic_sets_next_input(lib) -> None:

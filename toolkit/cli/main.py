@@ -116,7 +116,8 @@ class LazyGroup(click.Group):
 def cli() -> None:
     """compound-toolkit: your repeated ML work, pulled into a tested library.
 
-    Every command has --help. Exit codes: 0 ok, 1 findings or a failed check, 2 usage error.
+    Every command has --help. Exit codes: 0 ok, 1 findings or a failed check, 2 bad input or
+    usage (a bad argument, a missing or malformed file).
     """
 
 

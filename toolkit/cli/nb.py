@@ -53,7 +53,7 @@ def strip(
 
     Files that are already clean are not rewritten; a file that is not a valid notebook is
     reported and left untouched while the others are still processed. Exit 1 when anything
-    changed (or would, with --check) or a file was invalid. The options are the
+    changed (or would, with --check); 2 when a file was not a valid notebook. The options are the
     strip-notebook-outputs hook's, read the same way ('scratch debug' is two tags).
     A plain call (file names, --check, --json) skips click (toolkit.cli.launch): same output.
     """

@@ -100,7 +100,8 @@ def report(
     results: list[StripResult], *, check: bool, as_json: bool, out: Callable[..., None]
 ) -> int:
     """Print what ``toolkit nb strip`` prints for ``results`` through ``out(line, err=...)``
-    and return its exit code: 1 when anything changed (or would) or a file was invalid."""
+    and return its exit code: 2 when a file was not a readable notebook, else 1 when anything
+    changed (or would) or could not be written (:mod:`toolkit.errors`)."""
     if as_json:
         import json
 
@@ -122,4 +123,4 @@ def report(
                 out(r.message(check))
         clean = sum(1 for r in results if not r.changed and not r.error)
         out(f"{len(results)} notebooks, {clean} already clean", err=True)
-    return 1 if any(r.error or r.changed for r in results) else 0
+    return max((r.exit_code for r in results), default=0)

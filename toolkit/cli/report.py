@@ -81,9 +81,9 @@ def report(
     package versions) and a table of contents. Cell tags: show-code, hide-output, hide-cell.
     An index.html linking the reports goes to -o DIR (or beside several notebooks); reports
     already listed there stay listed. A cell running past --timeout has its kernel killed.
-    Exit 1 when a cell fails (the report still shows the error) or a notebook is invalid;
-    exit 2 for a usage error: an undeclared -p name, a stripped notebook without --execute,
-    --execute on a notebook of another language (R, Julia).
+    Exit 1 when a cell fails (the report still shows the error); exit 2 for bad input or
+    usage: a file that is not a notebook, an undeclared -p name, a stripped notebook without
+    --execute, --execute on a notebook of another language (R, Julia).
     """
     from toolkit.errors import InvalidNotebookError, ToolkitError, UsageError
     from toolkit.notebooks.reporting import check_parameters, parse_parameter, report, write_index

@@ -15,17 +15,18 @@ if TYPE_CHECKING:
 
 
 def run_check(paths: list[str], check: Callable[[Notebook], list[CellProblem]]) -> int:
-    """0 when every notebook passes; 1 when any has a problem or cannot be read."""
+    """0 when every notebook passes; 1 when any has a problem; 2 when any cannot be read as a
+    notebook (bad input wins, see :mod:`toolkit.errors`)."""
     status = 0
     for path in paths:
         try:
             nb = load_notebook(path)
         except InvalidNotebookError as exc:
             problem(str(exc))
-            status = 1
+            status = max(status, exc.exit_code)
             continue
         for found in check(nb):
             hint = f"  [{found.first_line}]" if found.first_line else ""
             problem(f"{path}: {found.message}{hint}")
-            status = 1
+            status = max(status, 1)
     return status

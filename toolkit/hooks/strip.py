@@ -31,7 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Exit 1 when a file was (or, with --check, would be) changed or could not be read."""
+    """Exit 1 when a file was (or, with --check, would be) changed; 2 when one is not a
+    readable notebook (bad input wins, see :mod:`toolkit.errors`)."""
     argv = sys.argv[1:] if argv is None else argv
     if not file_names_only(argv):
         args, paths = options_and_files(build_parser(), argv)
@@ -42,10 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     for result in strip_files(paths, options, check=check):
         if result.error:
             problem(result.error)
-            status = 1
         elif result.changed:
             problem(result.message(check))
-            status = 1
+        status = max(status, result.exit_code)
     return status
 
 

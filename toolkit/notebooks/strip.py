@@ -195,10 +195,11 @@ def add_strip_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 class StripResult(Record):
-    """What happened to one file: ``changed`` (or would change, with check), or an ``error``;
-    ``cleared_cells`` counts the cells whose outputs were removed."""
+    """What happened to one file: ``changed`` (or would change, with check), or an ``error``
+    (``error_exit`` is its exit code: 2 for a file that is not a readable notebook, 1 for a
+    refused write); ``cleared_cells`` counts the cells whose outputs were removed."""
 
-    __slots__ = ("changed", "cleared_cells", "error", "path")
+    __slots__ = ("changed", "cleared_cells", "error", "error_exit", "path")
 
     def __init__(
         self,
@@ -206,9 +207,16 @@ class StripResult(Record):
         changed: bool = False,
         error: str | None = None,
         cleared_cells: int = 0,
+        error_exit: int = 2,
     ) -> None:
         self.path, self.changed, self.error = path, changed, error
         self.cleared_cells = cleared_cells  # cells whose outputs were removed
+        self.error_exit = error_exit
+
+    @property
+    def exit_code(self) -> int:
+        """0 clean, 1 changed (a finding), else the error's code (see :mod:`toolkit.errors`)."""
+        return self.error_exit if self.error else int(self.changed)
 
     def message(self, check: bool = False) -> str:
         """One line for a changed file, e.g. ``stripped nb.ipynb (outputs of 2 cells)``."""
@@ -408,14 +416,15 @@ def strip_file(
         stripped, cleared = strip_bytes(data, options, name)
     except ToolkitError as exc:
         named = name in str(exc) or shown_name(name) in str(exc)
-        return StripResult(path, error=str(exc) if named else f"{shown_name(name)}: {exc}")
+        error = str(exc) if named else f"{shown_name(name)}: {exc}"
+        return StripResult(path, error=error, error_exit=exc.exit_code)
     if stripped is data:
         return StripResult(path)
     if not check:
         try:  # through links, never over a read-only file or a save made while we worked
             atomic_write_bytes(path, stripped, expect=state)
         except ToolkitError as exc:
-            return StripResult(path, error=str(exc))
+            return StripResult(path, error=str(exc), error_exit=exc.exit_code)
     return StripResult(path, changed=True, cleared_cells=cleared)
 
 
