@@ -14,7 +14,7 @@ from sklearn.metrics import accuracy_score, r2_score, roc_auc_score
 
 from toolkit.checks import drift, health_report, leakage
 from toolkit.checks._frames import aligned_codes, labels, to_table
-from toolkit.checks.train_test_leakage import _binned_auc, _one_feature_score, duplicates
+from toolkit.checks.train_test_leakage import binned_auc, duplicates, one_feature_score
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -24,7 +24,7 @@ def test_binned_auc_equals_roc_auc_score(seed):
     score = rng.integers(0, 6, n_bins) / 5.0  # many ties between bins
     bins = rng.integers(0, n_bins, 3000)
     y = (rng.uniform(size=3000) < 0.2 + 0.5 * score[bins]).astype(float)
-    assert _binned_auc(score, bins, y) == pytest.approx(roc_auc_score(y, score[bins]), abs=1e-12)
+    assert binned_auc(score, bins, y) == pytest.approx(roc_auc_score(y, score[bins]), abs=1e-12)
 
 
 def test_one_feature_scores_equal_the_row_by_row_metrics():
@@ -36,13 +36,13 @@ def test_one_feature_scores_equal_the_row_by_row_metrics():
     prior = np.bincount(y_fit, minlength=3) / len(y_fit)
     counts = table.sum(1, keepdims=True)
     probs = np.where(counts > 0, table / np.maximum(counts, 1), prior)
-    got = _one_feature_score("classification", 3, b_fit, y_fit, b_ev, y_ev)
+    got = one_feature_score("classification", 3, b_fit, y_fit, b_ev, y_ev)
     assert got == pytest.approx(accuracy_score(y_ev, probs[b_ev].argmax(1)))
     v_fit, v_ev = rng.normal(size=2000) + b_fit, rng.normal(size=1500) + b_ev
     means = np.array(
         [v_fit[b_fit == b].mean() if (b_fit == b).any() else v_fit.mean() for b in range(14)]
     )
-    got = _one_feature_score("regression", 0, b_fit, v_fit, b_ev, v_ev)
+    got = one_feature_score("regression", 0, b_fit, v_fit, b_ev, v_ev)
     assert got == pytest.approx(r2_score(v_ev, means[b_ev]))
 
 

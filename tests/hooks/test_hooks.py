@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from _helpers import git, toolkit_cli
 
 from toolkit.hooks import data_files, errors, order, strip
 from toolkit.notebooks.git_filter import ATTRIBUTE_LINE
@@ -117,12 +118,6 @@ def test_data_files_hook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert data_files.main(["--extensions", "mp4", "--max-data-kb", "1", str(huge)]) == 1
 
 
-def toolkit_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "toolkit", *args], cwd=cwd, capture_output=True, text=True
-    )
-
-
 def test_nb_cli_strip_check_json_and_directories(tmp_path: Path) -> None:
     sub = tmp_path / "notebooks"
     sub.mkdir()
@@ -138,19 +133,6 @@ def test_nb_cli_strip_check_json_and_directories(tmp_path: Path) -> None:
     assert order_result.returncode == 0
 
 
-def git(*args: str, cwd: Path, env: dict[str, str] | None = None) -> str:
-    env = {
-        **(os.environ if env is None else env),
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@x",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@x",
-    }
-    return subprocess.run(
-        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True, env=env
-    ).stdout
-
-
 def test_git_filter_strips_index_keeps_working_copy(tmp_path: Path) -> None:
     git("init", "-q", cwd=tmp_path)
     installed = toolkit_cli("nb", "install-filter", cwd=tmp_path)
@@ -159,10 +141,10 @@ def test_git_filter_strips_index_keeps_working_copy(tmp_path: Path) -> None:
     assert (tmp_path / ".gitattributes").read_text().count(ATTRIBUTE_LINE) == 1
     nb_path = write(tmp_path / "分析.ipynb", notebook([1, 2]))
     git("add", ".", cwd=tmp_path)
-    staged = json.loads(git("show", ":分析.ipynb", cwd=tmp_path))
+    staged = json.loads(git("show", ":分析.ipynb", cwd=tmp_path).stdout)
     assert all(c["outputs"] == [] and c["execution_count"] is None for c in staged["cells"])
     assert json.loads(nb_path.read_text())["cells"][0]["outputs"], "working copy keeps outputs"
-    assert git("config", "--get", "filter.toolkit-nbstrip.process", cwd=tmp_path)
+    assert git("config", "--get", "filter.toolkit-nbstrip.process", cwd=tmp_path).stdout
     toolkit_cli("nb", "uninstall-filter", cwd=tmp_path)
     assert ATTRIBUTE_LINE not in (tmp_path / ".gitattributes").read_text()
 
@@ -212,7 +194,7 @@ def test_install_filter_global_covers_every_repository(tmp_path: Path) -> None:
     git("init", "-q", cwd=other, env=env)
     write(other / "nb.ipynb", notebook([1]))
     git("add", "nb.ipynb", cwd=other, env=env)
-    staged = json.loads(git("show", ":nb.ipynb", cwd=other, env=env))
+    staged = json.loads(git("show", ":nb.ipynb", cwd=other, env=env).stdout)
     assert staged["cells"][0]["outputs"] == []
     assert not (other / ".gitattributes").exists(), "the repository itself is untouched"
     removed = subprocess.run(
@@ -391,7 +373,7 @@ def test_strip_options_parse_the_same_in_hook_cli_and_filter(tmp_path: Path) -> 
     assert installed.returncode == 0, installed.stderr
     write(repo / "nb.ipynb", nb)
     git("add", "nb.ipynb", cwd=repo)
-    staged = git("show", ":nb.ipynb", cwd=repo).encode()
+    staged = git("show", ":nb.ipynb", cwd=repo).stdout.encode()
     assert hook_file.read_bytes() == cli_file.read_bytes() == staged
     result = json.loads(staged)
     assert [c["metadata"] for c in result["cells"]] == [

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from _helpers import git, toolkit_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -113,19 +111,6 @@ def test_cells_without_ids_are_matched_by_similarity() -> None:
 # --- real git merges ---------------------------------------------------------------------
 
 
-def git(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@x",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@x",
-    }
-    return subprocess.run(
-        ["git", *args], cwd=cwd, capture_output=True, text=True, env=env, check=check
-    )
-
-
 def _start_notebook() -> dict[str, Any]:
     if CORPUS.is_dir():
         largest = max(CORPUS.glob("*.ipynb"), key=lambda p: p.stat().st_size)
@@ -147,12 +132,7 @@ def _edit(nb: dict[str, Any], index: int, line: str) -> None:
 @pytest.fixture
 def repo(tmp_path: Path) -> tuple[Path, dict[str, Any]]:
     git("init", "-q", "-b", "main", cwd=tmp_path)
-    installed = subprocess.run(
-        [sys.executable, "-m", "toolkit", "nb", "install-merge-driver", "--outputs", "ours"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-    )
+    installed = toolkit_cli("nb", "install-merge-driver", "--outputs", "ours", cwd=tmp_path)
     assert installed.returncode == 0, installed.stderr
     nb = _start_notebook()
     (tmp_path / "nb.ipynb").write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from _helpers import toolkit_cli
 
 from toolkit.errors import UsageError
 from toolkit.notebooks.reporting import NothingToReportError, parse_parameter, report
@@ -24,14 +25,8 @@ PNG_1PX = base64.b64decode(
 )
 
 
-def _toolkit(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "toolkit", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+def _toolkit(*args: str | Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return toolkit_cli(*args, timeout=timeout)
 
 
 def _lines(text: str) -> list[str]:

@@ -6,12 +6,12 @@ import hashlib
 import json
 import os
 import subprocess
-import sys
 import time
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from _helpers import git, toolkit_cli
 
 from toolkit.reuse import scan
 from toolkit.reuse.index import Cache, build_index
@@ -328,15 +328,8 @@ def test_size_limit_and_gitignore(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 
 def _toolkit(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "toolkit.cli.main", *args]
-        if False
-        else [str(Path(sys.executable).parent / "toolkit"), *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env={**os.environ, "XDG_CACHE_HOME": str(cwd or Path.cwd()) + "/.cache-test"},
-    )
+    cache = {"XDG_CACHE_HOME": str(cwd or Path.cwd()) + "/.cache-test"}
+    return toolkit_cli(*args, cwd=cwd, env={**os.environ, **cache}, script=True)
 
 
 class _Links(HTMLParser):
@@ -370,17 +363,9 @@ def test_cli_json_html_and_usage_errors(workspace: Path, tmp_path: Path) -> None
 
 
 def _commit(repo: Path, date: str, message: str) -> None:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_DATE": date,
-        "GIT_COMMITTER_DATE": date,
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@x",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@x",
-    }
-    subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True, env=env)
-    subprocess.run(["git", "-C", str(repo), "commit", "-qm", message], check=True, env=env)
+    env = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    git("add", "-A", cwd=repo, env=env)
+    git("commit", "-qm", message, cwd=repo, env=env)
 
 
 def test_history_counts_month_by_month(tmp_path: Path) -> None:
@@ -425,13 +410,7 @@ def test_adopt_journey_scan_adopt_status_rescan(tmp_path: Path) -> None:
             "XDG_CACHE_HOME": str(env_home / "cache"),
             "XDG_CONFIG_HOME": str(env_home),
         }
-        return subprocess.run(
-            [str(Path(sys.executable).parent / "toolkit"), *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=tmp_path,
-        )
+        return toolkit_cli(*args, cwd=tmp_path, env=env, script=True)
 
     first = json.loads(toolkit("reuse", "scan", str(tmp_path / "work"), "--json").stdout)
     [cls] = first["classes"]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from toolkit.errors import UsageError
@@ -82,3 +85,19 @@ def test_the_package_follows_a_given_slug() -> None:
 
 def test_validate_accepts_explicit_package() -> None:
     assert validate_project_name("json", "json_tools") == ("json", "json_tools")
+
+
+def test_the_template_hook_refuses_what_toolkit_new_refuses(repo_root: Path) -> None:
+    """The template's pre_gen_project hook copies the rule (it runs where the toolkit may not
+    be installed): same reserved names, same reason for every name."""
+    from toolkit.scaffold import names
+
+    hook = repo_root / "templates" / "ml-project" / "hooks" / "pre_gen_project.py"
+    source = hook.read_text(encoding="utf-8")
+    source = source.replace("{{ cookiecutter.package_name }}", "ok_name")
+    source = source.replace("{{ cookiecutter.project_slug }}", "ok-name")
+    namespace: dict[str, Any] = {"__name__": "pre_gen_project"}
+    exec(compile(source, str(hook), "exec"), namespace)
+    assert set(namespace["RESERVED"]) == set(names.RESERVED)
+    for name in ["", "json", "class", "match", "numpy", "tests", "3d", "My_pkg", "数据", "ok_name"]:
+        assert namespace["problem"](name) == names.package_name_problem(name), name

@@ -404,11 +404,16 @@ def _bin_codes(
     return ca[fit_rows].astype(np.int64) + 1, cb[ev_rows].astype(np.int64) + 1
 
 
-def _binned_auc(
+def binned_auc(
     pred: np.ndarray[Any, Any], bins: np.ndarray[Any, Any], positive: np.ndarray[Any, Any]
 ) -> float:
     """ROC AUC of a score that is constant within each bin (``pred[bin]``), from per-bin
-    positive/negative counts: exactly ``roc_auc_score`` (ties count one half), in O(n)."""
+    positive/negative counts: exactly ``roc_auc_score`` (ties count one half), in O(n).
+
+    Example:
+        >>> binned_auc(np.array([0.2, 0.9]), np.array([0, 0, 1, 1]), np.array([0, 1, 1, 1.0]))
+        0.8333333333333334
+    """
     size = len(pred)
     pos = np.bincount(bins, weights=positive, minlength=size)
     neg = np.bincount(bins, minlength=size) - pos
@@ -475,7 +480,7 @@ def target_predictors(
         if col not in ev_table.columns:
             continue
         b_fit, b_ev = _bin_codes(tr, ev_table, col, fit_rows, ev_rows)
-        score = _one_feature_score(task, n_classes, b_fit, y_fit, b_ev, y_ev)
+        score = one_feature_score(task, n_classes, b_fit, y_fit, b_ev, y_ev)
         if score >= 0.99:
             findings.append(
                 Finding(
@@ -501,7 +506,7 @@ def target_predictors(
     return findings
 
 
-def _one_feature_score(
+def one_feature_score(
     task: str,
     n_classes: int,
     b_fit: np.ndarray[Any, Any],
@@ -511,7 +516,13 @@ def _one_feature_score(
 ) -> float:
     """Held-out score of "predict the per-bin target mean learnt on the fit rows":
     AUC (binary), accuracy (multiclass) or R^2 (regression). Bins never seen predict the prior.
-    Everything is per-bin counts (np.bincount), so a feature costs O(rows)."""
+    Everything is per-bin counts (np.bincount), so a feature costs O(rows).
+
+    Example:
+        >>> bins, y = np.array([0, 0, 1, 1]), np.array([0, 0, 1, 1])
+        >>> one_feature_score("classification", 2, bins, y, bins, y)  # the bin gives the class
+        1.0
+    """
     size = int(max(b_fit.max(), b_ev.max())) + 1
     counts = np.bincount(b_fit, minlength=size).astype(float)
     if task == "regression":
@@ -527,7 +538,7 @@ def _one_feature_score(
     table = joint.reshape(size, n_classes).astype(float)
     probs = np.where(counts[:, None] > 0, table / np.maximum(counts, 1)[:, None], prior)
     if n_classes == 2:
-        return _binned_auc(probs[:, 1], b_ev, (y_ev == 1).astype(float))
+        return binned_auc(probs[:, 1], b_ev, (y_ev == 1).astype(float))
     # accuracy of argmax per bin: count the evaluation rows whose class is their bin's argmax
     ev_table = np.bincount(b_ev * n_classes + y_ev, minlength=size * n_classes)
     hits = ev_table.reshape(size, n_classes)[np.arange(size), probs.argmax(axis=1)]

@@ -2,6 +2,10 @@
 
 Runs inside cookiecutter before any file is written, so plain `cookiecutter` users are protected
 the same way `toolkit new` users are (toolkit new checks earlier, with a suggested name).
+
+The rule is a copy of toolkit.scaffold.names.package_name_problem, by design: cookiecutter runs
+this hook in whatever Python runs cookiecutter, where compound-toolkit may not be installed, so
+it cannot import the toolkit. tests/scaffold/test_names.py keeps the two equal.
 """
 
 import keyword
