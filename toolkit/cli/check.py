@@ -43,6 +43,11 @@ def check() -> None:
 @click.option(
     "--spark-master", help="Spark master URL (default local[2]), e.g. spark://host:7077, yarn."
 )
+@click.option(
+    "--duckdb-memory",
+    help="DuckDB's memory limit before it spills to disk, e.g. 8GB (default: a quarter of the "
+    "available memory, at most 3 GiB).",
+)
 @click.option("--html", "html_out", type=click.Path(path_type=Path), help="Write the HTML report.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
 @click.option("--json-out", type=click.Path(path_type=Path), help="Also write the JSON result.")
@@ -64,6 +69,7 @@ def data(
     table: str | None,
     test_table: str | None,
     spark_master: str | None,
+    duckdb_memory: str | None,
     html_out: Path | None,
     as_json: bool,
     json_out: Path | None,
@@ -94,6 +100,7 @@ def data(
         engine=engine,
         encoding=encoding,
         spark_master=spark_master,
+        duckdb_memory=duckdb_memory,
         names=(train_name, test_name),
     ) as sources:
         for note in sources.notes:  # the engine picked, the encoding used, columns as text/hex
