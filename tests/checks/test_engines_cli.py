@@ -112,12 +112,17 @@ def test_csv_glob_with_the_existing_options(tmp_path: Path) -> None:
     assert json.loads(js.read_text(encoding="utf-8"))["meta"]["train_rows"] == 1200
 
 
+DATED = ("--time", "day", "--engine", "duckdb")
+
+
 def _bad_inputs(d: Path) -> None:
     train, test = split_frames()
     train.write_parquet(d / "train.parquet")
     test.drop("z").write_parquet(d / "fewer.parquet")
     test.drop("y").write_parquet(d / "unlabelled.parquet")
     test.with_columns(pl.col("x").cast(pl.String)).write_parquet(d / "text.parquet")
+    day = pl.Series([f"2024-01-{i % 28 + 1:02d}" for i in range(train.height)])
+    train.with_columns(day=day).write_parquet(d / "dated.parquet")
 
 
 @pytest.mark.parametrize(
@@ -156,6 +161,18 @@ def _bad_inputs(d: Path) -> None:
             "--spark-master needs --engine spark",
         ),
         (["--sql", "SELEC 1", "--target", "y"], "--sql 'SELEC 1': Parser Error"),
+        (  # text dates: refused before any pass (the in-memory engines parse them)
+            [*("{d}/dated.parquet", "--test", "{d}/dated.parquet", "--target", "y"), *DATED],
+            "time='day': String in train; on a lazy engine the time column must be a date/time",
+        ),
+        (
+            ["{d}/train.parquet", "--target", "y", "--engine", "duckdb", "--duckdb-memory", "lots"],
+            "--duckdb-memory 'lots': expected a size such as 8GB or 512MB",
+        ),
+        (
+            ["{d}/train.parquet", "--target", "y", "--engine", "polars", "--duckdb-memory", "2GB"],
+            "--duckdb-memory needs --engine duckdb (got --engine polars)",
+        ),
     ],
 )
 def test_bad_input_is_one_line_exit_2_nothing_written(

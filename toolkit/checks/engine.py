@@ -17,14 +17,16 @@ The passes, per split unless noted (``progress`` is called with each name before
   in-memory code on it, the figures are drawn from it and it sets the histogram bin edges.
 * ``statistics`` -- one query: infinities, missing values, mean and standard deviation, and for
   each numeric column the number of values below each bin edge (train-sample deciles for PSI,
-  19 train-sample quantiles for KS: KS is measured at those points, a lower bound of the exact
-  statistic).
+  the 199 train-sample quantiles of :data:`KS_PROBABILITIES` for KS: KS is measured at those
+  points, a lower bound of the exact statistic). DuckDB counts them with one ``histogram`` per
+  column, Spark with a ``Bucketizer`` and one ``GROUP BY``.
 * ``value counts`` -- one query (a ``UNION ALL`` of the categorical columns, grouped): exact
   counts per category; a column with more than 50,000 distinct values gets its top 50 per split
   and an anti-join for the categories test has and train has not.
 * ``duplicates`` -- 64-bit row hashes on the engine (DuckDB ``hash``, Spark ``xxhash64``,
-  polars ``struct.hash``) of the raw and of the rounded z-scored feature values; repeats within
-  train by ``GROUP BY``, test rows found in train by semi-joins, all on the engine.
+  polars ``struct.hash``) of the raw and of the rounded z-scored feature values, each row of
+  both splits hashed once and grouped in one query: repeats within train, test rows found in
+  train and near-only ones are sums over the groups.
 * ``shared groups`` -- distinct group keys of both splits joined on the engine.
 * ``time overlap`` -- test rows not after train's maximum (from the profile), one count.
 
@@ -56,13 +58,16 @@ from toolkit.checks.result import CheckResult, Finding
 from toolkit.columns import FrameProfile, profile
 from toolkit.errors import UsageError
 
-__all__ = ["SAMPLE_ROWS", "as_lazy", "engine_report"]
+__all__ = ["KS_PROBABILITIES", "SAMPLE_ROWS", "as_lazy", "engine_report"]
 
 SAMPLE_ROWS = 100_000  # rows per split pulled to the driver for the model-based checks
 _DECILES = np.linspace(0, 1, 11)[1:-1]  # the PSI bins of the in-memory path
-_GRID = np.linspace(0, 1, 21)[1:-1]  # KS is measured at these train quantiles
+# KS is measured at these train-sample quantiles, on every engine (DuckDB and Spark alike):
+# 199 points, 0.5 % apart, so the largest CDF gap between them is close to the exact KS.
+KS_PROBABILITIES = np.arange(1, 200) / 200
 _WIDE = 50_000  # categorical columns with more distinct values: top-K and an anti-join
 _TOP = 50
+_OTHER = "\x1fother"  # the pooled rest of a wide column's counts
 _EXAMPLES = 10
 _SHOWN = 6  # feature values beside a duplicated row
 _ENGINES = {"duckdb", "pyspark", "pyspark_connect", "polars"}
@@ -137,6 +142,9 @@ def engine_report(
             f"test: a {lazy_te.implementation} frame but train is {lazy_tr.implementation}; "
             "pass both splits on one engine"
         )
+    if time is not None:  # before any pass: a refusal should not wait for the profile
+        for frame, name in ((lazy_tr, "train"), (lazy_te, "test")):
+            _check_time_column(frame, name, time)
     tr = _open(lazy_tr, "train", run)
     te = _open(lazy_te, "test", run) if lazy_te is not None else None
     check_roles(list(tr.schema), None if te is None else list(te.schema), target, group, time)
@@ -419,63 +427,118 @@ class _Stats:
 
 def _edges(sample: Table, col: str) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
     """The shared bin edges of ``col`` from the train sample: its deciles (PSI, as the
-    in-memory path bins) and its 5 % quantiles (the points KS is measured at)."""
+    in-memory path bins) and its :data:`KS_PROBABILITIES` quantiles (where KS is measured)."""
     values = sample.columns[col]
     finite = values[np.isfinite(values)]
     if not len(finite):
         return np.zeros(0), np.zeros(0)
-    return np.unique(np.quantile(finite, _DECILES)), np.unique(np.quantile(finite, _GRID))
+    return np.unique(np.quantile(finite, _DECILES)), np.unique(
+        np.quantile(finite, KS_PROBABILITIES)
+    )
 
 
 _Edges = dict[str, tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]]
+
+# One aggregation of the statistics pass: its kind, the narwhals aggregate of a row
+# expression, and the same aggregate in DuckDB SQL (the DuckDB pass adds histograms to it).
+_AGGREGATES: dict[str, tuple[Callable[[nw.Expr], nw.Expr], str]] = {
+    "inf": (lambda e: e.sum(), "sum({})"),
+    "missing": (lambda e: e.null_count(), "count(*) - count({})"),
+    "mean": (lambda e: e.mean(), "avg({})"),
+    "std": (lambda e: e.std(ddof=0), "stddev_pop({})"),
+}
 
 
 def _statistics(
     split: _Split | None, edges: _Edges, moments: list[str], buckets: bool | None = None
 ) -> _Stats:
-    """One query: infinities, missing, values below the bin edges, mean and std. On Spark
-    (``buckets``, default: whether the split is on Spark) the values below the edges are a
-    second query, :func:`_spark_below`."""
+    """One query: infinities, missing, values below the bin edges, mean and std. DuckDB
+    counts the values below the edges with a histogram per column in the same query; on
+    Spark (``buckets``, default: whether the split is on Spark) they are a second query,
+    :func:`_spark_below`; elsewhere one conditional sum per edge."""
     assert split is not None
+    engine = str(split.frame.implementation)
     if buckets is None:
-        buckets = str(split.frame.implementation).startswith("pyspark")
-    exprs: list[nw.Expr] = []
-    keys: list[tuple[str, str, int]] = []
+        buckets = engine.startswith("pyspark")
+    items: list[tuple[str, str, nw.Expr]] = []  # (kind, column, row expression)
     for col, dtype in split.schema.items():
         if dtype.is_float():
-            exprs.append((nw.col(col).abs() == float("inf")).cast(nw.Int64).sum())
-            keys.append(("inf", col, 0))
-    for col, (psi_cuts, ks_cuts) in edges.items():
-        cuts = np.concatenate([psi_cuts, ks_cuts])
-        if col not in split.schema:
-            continue
-        dtype = split.schema[col]
-        value = nw.col(col) if dtype.is_temporal() else _number(col)
-        exprs.append(value.null_count())
-        keys.append(("missing", col, 0))
-        for k, edge in enumerate([] if buckets else cuts):
-            exprs.append((value < nw.lit(_literal(float(edge), dtype))).cast(nw.Int64).sum())
-            keys.append(("below", col, k))
+            items.append(("inf", col, (nw.col(col).abs() == float("inf")).cast(nw.Int64)))
+    cut_cols = [c for c in edges if c in split.schema]
+    items += [("missing", c, _cut_value(split, c)) for c in cut_cols]
     for col in moments:
-        exprs += [_number(col).mean(), _number(col).std(ddof=0)]
-        keys += [("mean", col, 0), ("std", col, 0)]
-    values = _scalars(split.frame, exprs)
+        items += [("mean", col, _number(col)), ("std", col, _number(col))]
+    cuts = {c: np.concatenate(edges[c]) for c in cut_cols}
+    if buckets:
+        values, _ = _generic_statistics(split, items, {})
+        below = _spark_below(split, cuts)
+    elif engine == "duckdb":
+        values, below = _duckdb_statistics(split, items, cuts)
+    else:
+        values, below = _generic_statistics(split, items, cuts)
     out = _Stats({}, {}, {c: np.zeros(len(a) + len(b)) for c, (a, b) in edges.items()}, {})
-    for (what, col, k), v in zip(keys, values, strict=True):
+    out.below.update(below)
+    for (what, col, _), v in zip(items, values, strict=True):
         if what == "inf" and v:
             out.infinite[col] = int(v)
         elif what == "missing":
             out.missing[col] = int(v)
-        elif what == "below":
-            out.below[col][k] = 0 if v is None else int(v)
         elif what == "mean":
             out.mean_std[col] = (_float(v), float("nan"))
         elif what == "std":
             out.mean_std[col] = (out.mean_std[col][0], _float(v))
-    if buckets:
-        by_col = {c: np.concatenate(e) for c, e in edges.items() if c in split.schema}
-        out.below.update(_spark_below(split, by_col))
     return out
+
+
+def _cut_value(split: _Split, col: str) -> nw.Expr:
+    """What the bin edges cut: a date/time as it is, a number as Float64 (finite or null)."""
+    return nw.col(col) if split.schema[col].is_temporal() else _number(col)
+
+
+def _generic_statistics(
+    split: _Split, items: list[tuple[str, str, nw.Expr]], cuts: dict[str, np.ndarray[Any, Any]]
+) -> tuple[list[Any], dict[str, np.ndarray[Any, Any]]]:
+    """The statistics as narwhals aggregations: one ``sum(value < edge)`` per bin edge."""
+    exprs = [_AGGREGATES[what][0](e) for what, _, e in items]
+    for col, points in cuts.items():
+        value, dtype = _cut_value(split, col), split.schema[col]
+        exprs += [(value < nw.lit(_literal(float(p), dtype))).cast(nw.Int64).sum() for p in points]
+    values = _scalars(split.frame, exprs)
+    below, at = {}, len(items)
+    for col, points in cuts.items():
+        below[col] = np.asarray([0 if v is None else v for v in values[at : at + len(points)]])
+        at += len(points)
+    return values[: len(items)], below
+
+
+def _duckdb_statistics(
+    split: _Split, items: list[tuple[str, str, nw.Expr]], cuts: dict[str, np.ndarray[Any, Any]]
+) -> tuple[list[Any], dict[str, np.ndarray[Any, Any]]]:
+    """The statistics on DuckDB in one scan: narwhals projects the row expressions, and one
+    ``histogram(-value, edges)`` per column counts the values at or above every edge at once
+    (a binary search per row, where one ``sum(value < edge)`` per edge costs a comparison per
+    row and edge); below = present - at or above."""
+    cols = list(cuts)
+    projected = split.frame.select(
+        *(e.alias(f"__s{i}") for i, (_, _, e) in enumerate(items)),
+        *(_cut_value(split, c).alias(f"__c{j}") for j, c in enumerate(cols)),
+    ).to_native()
+    sql = [_AGGREGATES[what][1].format(f"__s{i}") for i, (what, _, _) in enumerate(items)]
+    bounds = {c: np.unique(-_cut_number(cuts[c], split.schema[c])) for c in cols}
+    for j, c in enumerate(cols):
+        value = f"epoch_us(__c{j})" if split.schema[c].is_temporal() else f"__c{j}"
+        edges = ", ".join(repr(float(b)) for b in bounds[c])
+        sql += [f"histogram(-CAST({value} AS DOUBLE), [{edges}]::DOUBLE[])", f"count(__c{j})"]
+    row = [_plain(v) for v in projected.aggregate(", ".join(sql)).fetchall()[0]]
+    below = {}
+    for j, c in enumerate(cols):
+        counts, present = row[len(items) + 2 * j] or {}, int(row[len(items) + 2 * j + 1])
+        # bucket b holds -value in (previous bound, b]: the running sum at -edge counts the
+        # values >= edge
+        at_or_above = np.cumsum([counts.get(b, 0) for b in bounds[c]])
+        where = np.searchsorted(bounds[c], -_cut_number(cuts[c], split.schema[c]), side="right")
+        below[c] = present - at_or_above[where - 1]
+    return row[: len(items)], below
 
 
 def _spark_below(split: _Split, cuts: dict[str, np.ndarray[Any, Any]]) -> dict[str, Any]:
@@ -534,6 +597,12 @@ def _micros(moment: Any) -> int:
     return int((moment - _dt.datetime(1970, 1, 1)) // _dt.timedelta(microseconds=1))
 
 
+def _cut_number(points: np.ndarray[Any, Any], dtype: Any) -> np.ndarray[Any, Any]:
+    """Bin edges as the numbers DuckDB's histogram compares: microseconds for date/times
+    (edges are seconds since the epoch)."""
+    return np.round(points * 1e6) if dtype.is_temporal() else points.astype(float)
+
+
 def _float(value: Any) -> float:
     return float("nan") if value is None else float(value)
 
@@ -586,27 +655,56 @@ def _value_counts(split: _Split | None, columns: list[str]) -> dict[str, dict[st
         counts = {_label(v, split.schema[col]): int(n) for v, n in top}
         missing = split.profile[col].missing
         counts.setdefault(None, missing)
-        counts["\x1fother"] = split.rows - sum(counts.values())
+        counts[_OTHER] = split.rows - sum(counts.values())
         out[col] = counts
     return out
 
 
 def _unseen(
     tr: _Split, te: _Split, col: str, vc_tr: dict[str | None, int], vc_te: dict[str | None, int]
-) -> dict[str, int]:
-    """Test categories never seen in train, with their test rows."""
-    if "\x1fother" not in vc_tr and "\x1fother" not in vc_te:
-        return {k: n for k, n in vc_te.items() if k is not None and k not in vc_tr}
-    # Wide column: an anti-join on the engine (the top 50 named, every row counted).
+) -> tuple[dict[str, int], tuple[int, int]]:
+    """Test categories never seen in train with their test rows, and (categories, rows) of
+    the further ones not named (a wide column names its 50 most common)."""
+    if _OTHER not in vc_tr and _OTHER not in vc_te:
+        return {k: n for k, n in vc_te.items() if k is not None and k not in vc_tr}, (0, 0)
+    # Wide column: an anti-join on the engine, grouped by category (every row counted).
     value = _value_expr(te, tr, col).alias("__v")
     seen = tr.frame.select(_value_expr(tr, te, col).alias("__v")).drop_nulls().unique()
     rows = te.frame.select(value).drop_nulls().join(seen, on="__v", how="anti")
-    named = rows.group_by("__v").agg(nw.len().alias("__n")).sort("__n", descending=True)
-    top = {str(v): int(n) for v, n in named.head(_TOP).collect().rows()}
-    rest = _count(rows) - sum(top.values())
-    if rest > 0:
-        top["(other unseen categories)"] = rest
-    return top
+    named = rows.group_by("__v").agg(nw.len().alias("__n"))
+    top = named.sort(["__n", "__v"], descending=[True, False]).head(_TOP).collect().rows()
+    categories, total = _scalars(named, [nw.len(), nw.col("__n").sum()])
+    shown = {str(v): int(n) for v, n in top}
+    return shown, (int(categories) - len(shown), int(total or 0) - sum(shown.values()))
+
+
+def _wide_counts(
+    tr: _Split, te: _Split, col: str
+) -> tuple[dict[str | None, int], dict[str | None, int]]:
+    """Train and test counts of a wide column's 50 most common categories of both splits
+    together, the rest pooled: what the drift finish keeps of a column's counts, exact."""
+    parts = [
+        split.frame.select(
+            _value_expr(split, other, col).alias("__v"),
+            nw.lit(1 - k, nw.Int64).alias("__a"),
+            nw.lit(k, nw.Int64).alias("__b"),
+        )
+        for k, (split, other) in enumerate(((tr, te), (te, tr)))
+    ]
+    grouped = (
+        nw.concat(parts, how="vertical")
+        .group_by("__v")
+        .agg(nw.col("__a").sum(), nw.col("__b").sum())
+        .with_columns((nw.col("__a") + nw.col("__b")).alias("__n"))
+    )
+    top = grouped.sort(["__n", "__v"], descending=[True, False], nulls_last=True).head(_TOP)
+    dtype = tr.schema[col]
+    a: dict[str | None, int] = {}
+    b: dict[str | None, int] = {}
+    for value, n_a, n_b, _ in top.collect().rows():
+        a[_label(value, dtype)], b[_label(value, dtype)] = int(n_a), int(n_b)
+    a[_OTHER], b[_OTHER] = tr.rows - sum(a.values()), te.rows - sum(b.values())
+    return a, b
 
 
 # ------------------------------------------------------------------------------------- checks
@@ -744,24 +842,27 @@ def _quoted(name: str) -> str:
 def _duplicates(
     tr: _Split, te: _Split, columns: list[str], st_tr: _Stats
 ) -> tuple[list[Finding], dict[str, Any]]:
-    """Exact and near-duplicate rows across the splits, counted by joins on the engine."""
+    """Exact and near-duplicate rows across the splits: two aggregations on the engine.
 
-    def near(split: _Split, other: _Split, col: str) -> nw.Expr:
-        value = _value_expr(split, other, col)
-        if col not in st_tr.mean_std or not (split.numeric(col) and other.numeric(col)):
-            return value
-        mean, std = st_tr.mean_std[col]
-        if not std > 0:  # constant or empty column (std 0 or NaN)
-            mean, std = 0.0, 1.0
-        return ((value - mean) / std).round(2) + 0.0  # +0.0 folds -0.0 into 0.0
+    Both splits' row hashes are grouped together by hash, counting train and test rows per
+    hash -- once by the exact values (``h``), once by the numbers as rounded z-scores (``n``,
+    "near"): repeats within train and test rows whose hash train has are sums over the
+    groups. Exact duplicates are near ones too, so near-only = near - exact. Each is one
+    spillable hash aggregate (semi-joins hashed train four times; grouping the groups again
+    in one query ran DuckDB out of memory at 100M rows). The exact query also returns up to
+    ten duplicated keys, whose test rows are then found by a filter on those literals.
+    """
 
     def hashed(split: _Split, other: _Split, keep: dict[str, nw.Expr]) -> nw.LazyFrame[Any]:
         exact = [_value_expr(split, other, c) for c in columns]
-        return _row_hashes(split, {"h": exact, "n": [near(split, other, c) for c in columns]}, keep)
+        near = [_near_value(split, other, c, st_tr) for c in columns]
+        return _row_hashes(split, {"h": exact, "n": near}, keep)
 
     shown = columns[:_SHOWN]
+    keep = {f"__v{i}": nw.col(c) for i, c in enumerate(shown)}
     with _kept(
-        hashed(tr, te, {}), hashed(te, tr, {f"__v{i}": nw.col(c) for i, c in enumerate(shown)})
+        hashed(tr, te, {"__t": nw.lit(0, nw.Int64)}),
+        hashed(te, tr, {"__t": nw.lit(1, nw.Int64), **keep}),
     ) as (h_tr, h_te):
         return _duplicate_counts(tr, te, h_tr, h_te, shown)
 
@@ -769,28 +870,40 @@ def _duplicates(
 def _duplicate_counts(
     tr: _Split, te: _Split, h_tr: nw.LazyFrame[Any], h_te: nw.LazyFrame[Any], shown: list[str]
 ) -> tuple[list[Finding], dict[str, Any]]:
-    """The duplicate findings from the hashed splits (``h``: exact, ``n``: near row hashes)."""
+    """The duplicate findings from the hashed splits (``h``: exact, ``n``: near row hashes,
+    ``__t``: 0 train, 1 test; test also has the ``shown`` values as ``__v0`` ...)."""
     from toolkit.checks.train_test_leakage import duplicate_finding
 
-    def repeated(key: str) -> int:
-        groups = h_tr.group_by(key).agg(nw.len().alias("__k")).filter(nw.col("__k") > 1)
-        total = _scalars(groups, [nw.col("__k").sum()])[0]
-        return 0 if total is None else int(total)
+    both = nw.concat([f.select("h", "n", "__t") for f in (h_tr, h_te)], how="vertical")
 
-    exact_keys = h_tr.select("h").unique()
-    near_keys = h_tr.select("n").unique()
-    exact_rows = h_te.join(exact_keys, on="h", how="semi")
-    near_rows = h_te.join(near_keys, on="n", how="semi").join(exact_keys, on="h", how="anti")
-    n_exact, n_near = _count(exact_rows), _count(near_rows)
-    within = repeated("h") / tr.rows
-    within_near = repeated("n") / tr.rows if n_near else 0.0
+    def grouped(key: str) -> nw.LazyFrame[Any]:
+        counts = both.group_by(key).agg(nw.len().alias("__c"), nw.col("__t").sum().alias("__b"))
+        return counts.select(key, (nw.col("__c") - nw.col("__b")).alias("__a"), "__b")
+
+    a, b = nw.col("__a"), nw.col("__b")
+    sums = [nw.when(a > 0).then(b).otherwise(0).sum(), nw.when(a > 1).then(a).otherwise(0).sum()]
+    hit = (a > 0) & (b > 0)
+    # ten example keys from the same query: the least and greatest duplicated hash of 5 strata
+    stratum = (nw.col("h") % 5).abs()  # Spark's hashes are signed
+    keys = [
+        getattr(nw.when(hit & (stratum == k)).then(nw.col("h")), end)()
+        for k in range(5)
+        for end in ("min", "max")
+    ]
+    exact = _scalars(grouped("h"), [*sums, *keys])
+    near = _scalars(grouped("n"), sums)
+    n_exact, repeats = (int(v or 0) for v in exact[:2])
+    n_near = int(near[0] or 0) - n_exact  # test rows whose near row train has, less the exact
+    within, within_near = repeats / tr.rows, int(near[1] or 0) / tr.rows
     findings: list[Finding] = []
-    for kind, count, base, rows in (
-        ("exact", n_exact, within, exact_rows),
-        ("near", n_near, within_near, near_rows),
-    ):
+    for kind, count, base in (("exact", n_exact, within), ("near", n_near, within_near)):
         if not count:
             continue
+        if kind == "exact":
+            rows = h_te.filter(_one_of("h", sorted({k for k in exact[2:] if k is not None})))
+        else:  # rare: semi- and anti-joins, only when near duplicates were counted
+            near_keys, exact_keys = h_tr.select("n").unique(), h_tr.select("h").unique()
+            rows = h_te.join(near_keys, on="n", how="semi").join(exact_keys, on="h", how="anti")
         picked = rows.select(*(f"__v{i}" for i in range(len(shown)))).head(_EXAMPLES)
         examples = [dict(zip(shown, r, strict=True)) for r in picked.collect().rows()]
         finding = duplicate_finding(kind, count, te.rows, base, {"examples": examples})
@@ -803,11 +916,32 @@ def _duplicate_counts(
     return findings, summary
 
 
+def _near_value(split: _Split, other: _Split, col: str, st_tr: _Stats) -> nw.Expr:
+    """``col`` as the near-duplicate hash sees it: numbers z-scored on train, to 2 decimals."""
+    value = _value_expr(split, other, col)
+    if col not in st_tr.mean_std or not (split.numeric(col) and other.numeric(col)):
+        return value
+    mean, std = st_tr.mean_std[col]
+    if not std > 0:  # constant or empty column (std 0 or NaN)
+        mean, std = 0.0, 1.0
+    return ((value - mean) / std).round(2) + 0.0  # +0.0 folds -0.0 into 0.0
+
+
+def _one_of(col: str, values: list[Any]) -> nw.Expr:
+    """``col`` equals one of a few ``values`` (ORed comparisons: polars' ``is_in`` on a list
+    is ambiguous for some dtypes)."""
+    out = nw.lit(False)
+    for value in values:
+        out = out | (nw.col(col) == nw.lit(value))
+    return out
+
+
 @contextmanager
 def _kept(*frames: nw.LazyFrame[Any]) -> Iterator[tuple[nw.LazyFrame[Any], ...]]:
     """``frames`` kept while the block runs. Spark: persisted (memory, then local disk), so
     the several queries over them read the kept rows instead of recomputing them from the
-    files (the row hashes are ~2 x 8 bytes a row); other engines: as they are."""
+    files (the row hashes are ~2 x 8 bytes a row); other engines: as they are (DuckDB reads
+    only the hash each query uses)."""
     if not all(str(f.implementation).startswith("pyspark") for f in frames):
         yield frames
         return
@@ -836,14 +970,22 @@ def _groups(tr: _Split, te: _Split, group: str) -> tuple[int, float, list[Any]]:
     return n_shared, _count(in_shared) / te.rows, examples
 
 
+def _check_time_column(frame: nw.LazyFrame[Any] | None, name: str, time: str) -> None:
+    """The time column on an engine is a date/time or a number; text dates are refused (the
+    in-memory engines parse them, with the formats :func:`toolkit.columns.parse_dates` knows;
+    an engine would need its own parser, with other rules)."""
+    dtype = None if frame is None else frame.collect_schema().get(time)
+    if dtype is None or dtype.is_temporal() or (dtype.is_numeric() and dtype != nw.Boolean):
+        return  # absent: check_roles names it
+    raise UsageError(
+        f"time={time!r}: {dtype} in {name}; on a lazy engine the time column must be a "
+        f"date/time or a number: cast it in the query (CAST({time} AS TIMESTAMP)) or use "
+        "--engine polars, which parses text dates"
+    )
+
+
 def _time_overlap(tr: _Split, te: _Split, time: str) -> tuple[int, float | None]:
     """(test rows not after train's last time, that time in seconds) -- one count."""
-    for split in (tr, te):
-        if not split.numeric(time):
-            raise UsageError(
-                f"time={time!r}: is {split.schema[time]} in {split.name}; on a lazy engine the "
-                "time column must be a date/time or a number (cast it in the query)"
-            )
     end = tr.profile[time].maximum
     if end is None or te.profile[time].present == 0:
         return 0, None
@@ -898,16 +1040,20 @@ def _drift(
                 )
         else:
             a, b = vc_tr.get(col, {}), vc_te.get(col, {})
-            labels = list(dict.fromkeys([*a, *b]))
-            p_counts = np.asarray([a.get(k, 0) for k in labels])
-            q_counts = np.asarray([b.get(k, 0) for k in labels])
+            wide = _OTHER in a or _OTHER in b
+            # a wide column: each split's own top 50 would pool different tails
+            p_map, q_map = _wide_counts(tr, te, col) if wide else (a, b)
+            labels = list(dict.fromkeys([*p_map, *q_map]))
+            p_counts = np.asarray([p_map.get(k, 0) for k in labels])
+            q_counts = np.asarray([q_map.get(k, 0) for k in labels])
             stat = {
-                "missing_train": a.get(None, 0) / tr.rows,
-                "missing_test": b.get(None, 0) / te.rows,
+                "missing_train": tr.profile[col].missing / tr.rows,
+                "missing_test": te.profile[col].missing / te.rows,
                 **categorical_drift_from_counts(p_counts, q_counts),
             }
             if col != target:
-                unseen = unseen_finding(col, _unseen(tr, te, col, a, b), te.rows)
+                named, more = _unseen(tr, te, col, a, b)
+                unseen = unseen_finding(col, named, te.rows, more=more)
                 findings += [unseen] if unseen else []
         stats[col] = stat
         findings += drift_findings(col, stat)

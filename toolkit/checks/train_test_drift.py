@@ -139,27 +139,35 @@ def new_categories(
 
 
 def unseen_finding(
-    column: str, unseen: dict[str, int], test_rows: int, *, is_target: bool = False
+    column: str,
+    unseen: dict[str, int],
+    test_rows: int,
+    *,
+    is_target: bool = False,
+    more: tuple[int, int] = (0, 0),
 ) -> Finding | None:
     """The finish of :func:`new_categories`: ``unseen`` maps each test category never seen in
-    train to its test rows (in any order); shared by the in-memory and the engine path."""
-    count = sum(unseen.values())
+    train to its test rows (in any order); shared by the in-memory and the engine path.
+    ``more`` is (categories, rows) of further unseen categories not named in ``unseen`` (the
+    engine names the 50 most common of a high-cardinality column)."""
+    count = sum(unseen.values()) + more[1]
     if count == 0:
         return None
     names = sorted(unseen, key=lambda k: (-unseen[k], k))  # the most common first
+    distinct = len(names) + more[0]
     share = count / test_rows
-    shown = ", ".join(repr(n) for n in names[:5]) + (", ..." if len(names) > 5 else "")
+    shown = ", ".join(repr(n) for n in names[:5]) + (", ..." if distinct > 5 else "")
     if is_target:
-        noun = "class" if len(names) == 1 else "classes"
+        noun = "class" if distinct == 1 else "classes"
         severity = "high"
     else:
-        noun = "category" if len(names) == 1 else "categories"
+        noun = "category" if distinct == 1 else "categories"
         severity = "high" if share >= 0.05 else "medium" if share >= 0.005 else "low"
     return Finding(
         severity,
         "new_labels" if is_target else "new_categories",
         [column],
-        f"'{column}' has {len(names)} {noun} never seen in train in {share:.1%} of test rows: "
+        f"'{column}' has {distinct:,} {noun} never seen in train in {share:.1%} of test rows: "
         + shown,
         {"categories": names[:50], "rows": count, "share": share},
     )
@@ -219,7 +227,7 @@ def ks_from_below(
 ) -> tuple[float, float]:
     """KS statistic and asymptotic p-value from the values below shared grid points: the
     largest gap of the two empirical CDFs *at the grid points* (a lower bound of the exact KS,
-    which looks at every value; the engine path uses 19 train-quantile points).
+    which looks at every value; the engine path uses 199 train-sample quantiles).
 
     Example:
         >>> ks_from_below(np.array([10, 90]), 100, np.array([10, 90]), 100)
