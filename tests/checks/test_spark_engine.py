@@ -101,7 +101,10 @@ def test_spark_bins_count_what_the_comparisons_count(
     split = engine._open(frame, "train", lambda name, fn: fn())
     numeric = [c for c in split.schema if split.numeric(c)]
     assert {"speed", "event_time", "signup_date"} <= set(numeric)  # inf, time, time
-    edges = {c: engine._edges(split.sample, c) for c in numeric}
+    # every 10th KS edge: the comparisons' query (one sum per edge) is slow to plan on Spark
+    edges = {
+        c: (p, k[::10]) for c, (p, k) in ((c, engine._edges(split.sample, c)) for c in numeric)
+    }
     binned = engine._statistics(split, edges, [], buckets=True)
     compared = engine._statistics(split, edges, [], buckets=False)
     assert binned.missing == compared.missing and binned.infinite == compared.infinite
