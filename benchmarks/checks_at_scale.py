@@ -398,6 +398,7 @@ def main() -> None:
             )
             root = WORK / f"planted_{args.big_rows}"
             big_train, big_test = generate(root, args.big_rows)
+            (out / "big").mkdir(exist_ok=True)  # the child's stderr log goes there
             try:
                 big = Children.run(
                     report_command(big_train, big_test, "duckdb", out / "big"),
