@@ -289,3 +289,28 @@ def test_out_of_memory_in_memory_is_one_line_naming_duckdb(
         "toolkit: error: out of memory running the checks on pandas; use --engine duckdb "
         "(it scans the files and spills to disk)"
     )
+
+
+def test_duckdb_out_of_memory_is_one_line_naming_the_limit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """DuckDB's OutOfMemoryException (the 100M benchmark met it in the duplicates pass under
+    3 GiB) is one line naming --duckdb-memory, not a traceback; nothing is written."""
+    train, test = split_frames(200_000)
+    train.write_parquet(tmp_path / "train.parquet")
+    test.write_parquet(tmp_path / "test.parquet")
+    out = tmp_path / "health.html"
+    with pytest.raises(SystemExit) as exc:
+        main(
+            [
+                *("check", "data", str(tmp_path / "train.parquet")),
+                *("--test", str(tmp_path / "test.parquet"), "--target", "y"),
+                *("--engine", "duckdb", "--duckdb-memory", "10MB", "--html", str(out)),
+            ]
+        )
+    err = capsys.readouterr().err.strip()
+    assert exc.value.code == 1
+    assert err.startswith("toolkit: error: DuckDB ran out of memory (Out of Memory Error: ")
+    assert err.endswith("raise its limit with --duckdb-memory SIZE (e.g. 8GB) or free memory")
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert not out.exists()

@@ -179,6 +179,24 @@ def _run(sources: Any, target: str, group: str | None, time_col: str | None, sho
             f"out of memory running the checks on {sources.train.engine}; use --engine duckdb "
             "(it scans the files and spills to disk)"
         ) from None
+    except Exception as exc:
+        if not _is_duckdb_out_of_memory(exc):
+            raise
+        # DuckDB hit its memory limit in a pass that cannot spill enough: a resource limit,
+        # not a bug; its own first line says how much it held.
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ToolkitError(
+            f"DuckDB ran out of memory ({first}); raise its limit with --duckdb-memory SIZE "
+            "(e.g. 8GB) or free memory"
+        ) from None
+
+
+def _is_duckdb_out_of_memory(exc: BaseException) -> bool:
+    """DuckDB's OutOfMemoryException, without importing duckdb when another engine ran."""
+    import sys
+
+    duckdb = sys.modules.get("duckdb")
+    return duckdb is not None and isinstance(exc, duckdb.OutOfMemoryException)
 
 
 def _run_with_progress(run: Any, show: bool) -> Any:
