@@ -192,16 +192,25 @@ def _decoded(members: dict[str, Raw]) -> dict[str, Any]:
     return view
 
 
-def _replacement(data: bytes, member: Member, before: Any, after: Any) -> bytes:
-    """The bytes of an edited member value: the literals stripping writes, or an object with
-    members cut (walked where it sits, recursively). Anything else declines (kept outputs
-    whose counts change): the standard path edits those."""
+def _stripped_literal(before: Any, after: Any) -> bytes | None:
+    """The bytes of the literals stripping writes (``null``, ``[]``, a renumbered cell id),
+    or ``None`` when ``after`` is none of them."""
     if after is None:
         return b"null"
     if after == [] and isinstance(after, list):
         return b"[]"
     if isinstance(after, str) and isinstance(before, str) and after.isdigit():
         return b'"' + after.encode("ascii") + b'"'  # a renumbered cell id
+    return None
+
+
+def _replacement(data: bytes, member: Member, before: Any, after: Any) -> bytes:
+    """The bytes of an edited member value: the literals stripping writes, or an object with
+    members cut (walked where it sits, recursively). Anything else declines (kept outputs
+    whose counts change): the standard path edits those."""
+    literal = _stripped_literal(before, after)
+    if literal is not None:
+        return literal
     if isinstance(before, dict) and isinstance(after, dict):
         raws = _read_members.decode(member.value)  # type: ignore[arg-type]
         return _edit_object(data, member.value_start, member.end, raws, before, after, None)
@@ -346,12 +355,9 @@ class _LeanCells:
     def _value(self, key: str, raw: Raw, old: Any, new: Any) -> bytes | None:
         """The bytes of an edited member: a literal stripping writes, or an object with members
         left out (joined in its own layout); ``None`` for anything else."""
-        if new is None:
-            return b"null"
-        if new == [] and isinstance(new, list):
-            return b"[]"
-        if isinstance(new, str) and isinstance(old, str) and new.isdigit():
-            return b'"' + new.encode("ascii") + b'"'  # a renumbered cell id
+        literal = _stripped_literal(old, new)
+        if literal is not None:
+            return literal
         if not (isinstance(old, dict) and isinstance(new, dict)):
             return None
         members = _read_members.decode(raw)
