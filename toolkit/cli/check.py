@@ -8,6 +8,7 @@ Example:
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -193,8 +194,6 @@ def _run(sources: Any, target: str, group: str | None, time_col: str | None, sho
 
 def _is_duckdb_out_of_memory(exc: BaseException) -> bool:
     """DuckDB's OutOfMemoryException, without importing duckdb when another engine ran."""
-    import sys
-
     duckdb = sys.modules.get("duckdb")
     return duckdb is not None and isinstance(exc, duckdb.OutOfMemoryException)
 
