@@ -72,3 +72,33 @@ def planted_pair() -> tuple[Any, Any]:
     from toolkit.checks.planted import planted_tables
 
     return planted_tables(20_000)
+
+
+@pytest.fixture(scope="session")
+def known_duplicates() -> tuple[pd.DataFrame, pd.DataFrame, dict[str, float]]:
+    """A train/test pair and its duplicate counts, by hand. Row ``i`` is ``a = i % 10``,
+    ``b = "c{i // 10}"`` (row 73: ``b`` missing). Train: rows 0-99, row 0 twice more, row 1
+    once more (5 of 103 rows in repeated groups). Test: rows 0, 0, 50 and 73 (4 exact), row
+    60 with ``a`` nudged by 1e-9 (equal after z-scoring and rounding: 1 near-only), a row
+    train lacks three times (repeats within test count for nothing), 20 rows of their own."""
+
+    def rows(ids: list[int], nudge: float = 0.0) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "a": [i % 10 + nudge for i in ids],
+                "b": [None if i == 73 else f"c{i // 10}" for i in ids],
+                "y": [i % 2 for i in ids],
+            }
+        )
+
+    train = rows([*range(100), 0, 0, 1])
+    test = pd.concat(
+        [rows([0, 0, 50, 73]), rows([60], nudge=1e-9), rows([200] * 3), rows([*range(300, 320)])],
+        ignore_index=True,
+    )
+    counts = {
+        "duplicate_test_rows": 4,
+        "near_duplicate_test_rows": 1,
+        "within_train_duplicate_rate": 5 / 103,
+    }
+    return train, test, counts

@@ -147,6 +147,29 @@ def test_duplicate_counts_on_engines_equal_the_in_memory_path(seed: int) -> None
             assert merged["_in_train"].eq(True).eq(in_train).all(), (engine, check)
 
 
+def _duplicate_summary(report: Any, keys: Any) -> dict[str, Any]:
+    leakage = next(r for r in report.results if r.name == "leakage")
+    return {k: leakage.summary[k] for k in keys}
+
+
+def test_duplicate_counts_within_and_across_splits_are_the_known_ones(
+    known_duplicates: tuple[pd.DataFrame, pd.DataFrame, dict[str, float]],
+) -> None:
+    """Counted by hand (the ``known_duplicates`` fixture): test rows found in train, near-only ones,
+    train's own repeats, and test-only repeats that count for nothing -- in memory, on DuckDB
+    (a group's test rows are the count of a flag null on train) and on polars lazy."""
+    train, test, counts = known_duplicates
+    con = duckdb.connect()
+    frames = {
+        "polars": (pl.from_pandas(train), pl.from_pandas(test)),
+        "duckdb": (con.from_df(train), con.from_df(test)),
+        "polars lazy": (pl.from_pandas(train).lazy(), pl.from_pandas(test).lazy()),
+    }
+    for engine, (tr, te) in frames.items():
+        got = _duplicate_summary(health_report(tr, te, target="y"), counts)
+        assert got == pytest.approx(counts), engine
+
+
 def test_ks_and_psi_on_duckdb_match_the_in_memory_path(
     planted_pair: tuple[Any, Any], in_memory: Any
 ) -> None:

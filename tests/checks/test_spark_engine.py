@@ -111,3 +111,14 @@ def test_spark_bins_count_what_the_comparisons_count(
     for col in numeric:
         assert binned.below[col].tolist() == compared.below[col].tolist(), col
         assert binned.below[col].max() > 0, col
+
+
+def test_spark_duplicate_counts_are_the_known_ones(
+    spark: Any, known_duplicates: tuple[Any, Any, dict[str, float]]
+) -> None:
+    """The duplicate counts by hand (the ``known_duplicates`` fixture, also held on DuckDB
+    and polars in test_engines.py): Spark's row hashes and null-flag counts give them too."""
+    train, test, counts = known_duplicates
+    report = health_report(spark.createDataFrame(train), spark.createDataFrame(test), target="y")
+    leakage = next(r for r in report.results if r.name == "leakage")
+    assert {k: leakage.summary[k] for k in counts} == pytest.approx(counts)
