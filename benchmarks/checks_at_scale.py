@@ -172,6 +172,11 @@ def measure(argv: list[str], *, cap_gb: float | None = None, log: str | None = N
     return Measure(wall, cpu, peak, code, load, tail, error, max(tree / 1024**3, peak))
 
 
+def gb(gib: float) -> float:
+    """GiB (what the table prints: ``ru_maxrss`` is in KiB) as GB, the targets' unit."""
+    return gib * 1024**3 / 1e9
+
+
 def tree_usage(pid: int) -> tuple[int, dict[int, int]]:
     """Bytes resident in ``pid`` and all its descendants now, and each one's CPU clock ticks
     so far (from /proc; nothing elsewhere)."""
@@ -416,13 +421,13 @@ def main() -> None:
         "ydata": "ydata-profiling minimal",
         "spark": "toolkit report, spark local[2]",
     }
-    print(f"\n{'':<40}{'wall s':>9}{'CPU s':>9}{'peak GB':>9}{'tree GB':>9}{'load':>7}")
+    print(f"\n{'':<40}{'wall s':>9}{'CPU s':>9}{'peak GiB':>9}{'tree GiB':>9}{'load':>7}")
     for name, label in labels.items():
         if name in results:
             print(row(label, results.get(name)))
     if big is not None:
         print(row(f"toolkit report, duckdb ({args.big_rows / 1e6:g}M)", big))
-    print("(peak GB: the largest process; tree GB: the process and its children summed, sampled")
+    print("(peak: the largest process; tree: the process and its children summed, sampled")
     print(" every 0.5 s -- for Spark the Python driver plus the JVM)")
     for name, m in [*results.items(), ("big", big)]:
         if m is not None and not m.ok and m.error:
@@ -433,7 +438,7 @@ def main() -> None:
         d = Measure(float("nan"), float("nan"), float("nan"), 0, float("nan"), "")
     else:
         print(
-            f"\nduckdb targets: <= 60 s ({d.wall:.1f}), <= 2 GB peak ({d.peak_gb:.2f})"
+            f"\nduckdb targets: <= 60 s ({d.wall:.1f}), <= 2 GB peak ({gb(d.peak_gb):.2f} GB)"
             f"; {statistics.median(pairs):.1f}x its floor (median of {len(pairs)} paired)"
         )
     for name in ("pandas", "ydata"):
@@ -444,10 +449,11 @@ def main() -> None:
                 "its peak memory"
             )
         elif m is not None:
-            print(f"{name}: failed after {m.wall:.0f} s at {m.peak_gb:.2f} GB peak: {m.tail}")
+            print(f"{name}: failed after {m.wall:.0f} s at {m.peak_gb:.2f} GiB peak: {m.tail}")
     if big is not None:
         print(
-            f"{args.big_rows / 1e6:g}M duckdb: {big.wall:.0f} s, peak {big.peak_gb:.2f} GB "
+            f"{args.big_rows / 1e6:g}M duckdb: {big.wall:.0f} s, peak {big.peak_gb:.2f} GiB = "
+            f"{gb(big.peak_gb):.2f} GB "
             "(target <= 4 GB)"
         )
         if big.ok:  # this run's own report (ok: it wrote it)
