@@ -21,7 +21,7 @@ def main() -> None:
 
         status = (strip_plain if argv[1] == "strip" else merge_plain)(argv[2:])
         if status is not None:
-            from toolkit.hooks._report import exit_now
+            from toolkit.hooks import exit_now
 
             exit_now(status)
     from toolkit.cli.main import main as click_main

@@ -1,4 +1,4 @@
-"""Argument handling shared by the hook entry points.
+"""Option parsing shared by the hook entry points (only calls with options import it).
 
 pre-commit calls a hook as ``entry [args...] FILE...``: the file names come after the options,
 and any of them may start with ``-`` (``-draft.ipynb``). :func:`options_and_files` takes an
@@ -13,17 +13,6 @@ import os
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: typing costs a hook start ~10 ms
 if TYPE_CHECKING:
     import argparse
-
-
-def file_names_only(argv: list[str]) -> bool:
-    """Whether ``argv`` holds only file names, the usual hook call: then argparse, which
-    imports re and gettext (~9 ms per start on a slow machine), is not needed at all.
-
-    Example:
-        >>> file_names_only(["a.ipynb", "b.ipynb"]), file_names_only(["--check", "a.ipynb"])
-        (True, False)
-    """
-    return not any(arg.startswith("-") for arg in argv)
 
 
 def options_and_files(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from toolkit.errors import InvalidNotebookError
-from toolkit.hooks._report import problem
+from toolkit.hooks import problem
 from toolkit.notebooks.io import load_notebook
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: typing costs a hook start ~10 ms

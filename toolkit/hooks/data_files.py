@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from toolkit.hooks._args import file_names_only, options_and_files
-from toolkit.hooks._report import exit_now, problem
+from toolkit.hooks import exit_now, file_names_only, problem
 from toolkit.notebooks.data_files import (
     DATA_EXTENSIONS,
     DEFAULT_DATA_LIMIT_KB,
@@ -54,6 +53,8 @@ def _options(argv: list[str]) -> tuple[list[str], list[str], int, int]:
         default=DEFAULT_HARD_LIMIT_KB,
         help="largest file of any kind allowed (KB)",
     )
+    from toolkit.hooks._args import options_and_files
+
     args, paths = options_and_files(parser, argv)
     extensions = parse_extensions(args.extensions)
     if not extensions:

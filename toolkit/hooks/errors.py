@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from toolkit.hooks._args import file_names_only, options_and_files
+from toolkit.hooks import exit_now, file_names_only
 from toolkit.hooks._notebook_check import run_check
-from toolkit.hooks._report import exit_now
 from toolkit.notebooks.checks import error_output_problems
 
 
@@ -18,6 +17,8 @@ def main(argv: list[str] | None = None) -> int:
 
         parser = argparse.ArgumentParser(prog="toolkit-check-notebook-errors", description=__doc__)
         parser.add_argument("paths", nargs="*", metavar="NOTEBOOK")
+        from toolkit.hooks._args import options_and_files
+
         argv = options_and_files(parser, argv)[1]  # -draft.ipynb is a file name
     return run_check(argv, error_output_problems)
 

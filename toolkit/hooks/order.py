@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from toolkit.hooks._args import file_names_only, options_and_files
+from toolkit.hooks import exit_now, file_names_only
 from toolkit.hooks._notebook_check import run_check
-from toolkit.hooks._report import exit_now
 from toolkit.notebooks.checks import execution_order_problems
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: typing costs a hook start ~10 ms
@@ -28,6 +27,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.add_argument(
             "--allow-unexecuted", action="store_true", help="accept code cells that were not run"
         )
+        from toolkit.hooks._args import options_and_files
+
         args, argv = options_and_files(parser, argv)  # -draft.ipynb is a file name
         allow_gaps, allow_unexecuted = args.allow_gaps, args.allow_unexecuted
 

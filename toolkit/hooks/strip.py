@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from toolkit.hooks._args import file_names_only, options_and_files
-from toolkit.hooks._report import exit_now, problem
+from toolkit.hooks import exit_now, file_names_only, problem
 from toolkit.notebooks.strip import StripOptions, options_from, strip_files
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: typing costs this hook's start ~10 ms
@@ -35,6 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     readable notebook (bad input wins, see :mod:`toolkit.errors`)."""
     argv = sys.argv[1:] if argv is None else argv
     if not file_names_only(argv):
+        from toolkit.hooks._args import options_and_files
+
         args, paths = options_and_files(build_parser(), argv)
         options, check = options_from(vars(args)), args.check
     else:  # the default hook: file names only, so argparse is not even imported

@@ -86,6 +86,12 @@ _TYPE_NAMES = {
 }
 
 
+# isinstance(x, str) as a C callable, so the checks of every line and output below run in C
+# (a generator expression per cell was a tenth of a one-file hook run's stripping time).
+_is_str = str.__instancecheck__
+_is_dict = dict.__instancecheck__
+
+
 def _kind(value: object) -> str:
     return _TYPE_NAMES.get(type(value), type(value).__name__)
 
@@ -108,14 +114,12 @@ def cell_shape_problem(cell: Any) -> str | None:
     if not isinstance(cell.get("cell_type"), str):
         return "has no 'cell_type' string"
     source = cell.get("source", "")
-    if not isinstance(source, str) and not (
-        isinstance(source, list) and all(isinstance(line, str) for line in source)
-    ):
+    if not isinstance(source, str) and not (isinstance(source, list) and all(map(_is_str, source))):
         return f"'source' is {_kind(source)}, not a string or a list of strings"
     if not isinstance(cell.get("metadata", {}), dict):
         return f"'metadata' is {_kind(cell['metadata'])}, not an object"
     outputs = cell.get("outputs", [])
-    if not isinstance(outputs, list) or not all(isinstance(out, dict) for out in outputs):
+    if not isinstance(outputs, list) or not all(map(_is_dict, outputs)):
         kind = _kind(outputs) if not isinstance(outputs, list) else "a list of non-objects"
         return f"'outputs' is {kind}, not a list of outputs"
     count = cell.get("execution_count")

@@ -106,31 +106,6 @@ class Member:
         self.value = value
 
 
-def _expect(text: str, index: int, char: str) -> None:
-    if text[index : index + 1] != char:
-        raise NotSpliceable(f"expected {char!r} at offset {index}")
-
-
-def _container(
-    text: str, index: int, brackets: str, read_item: Callable[[int], Member]
-) -> tuple[list[Member], int]:
-    """Items of the object or array opening at ``text[index] == brackets[0]``, each read by
-    ``read_item(start)``, and the index after the closing ``brackets[1]``."""
-    _expect(text, index, brackets[0])
-    items: list[Member] = []
-    index = skip_whitespace(text, index + 1)
-    if text[index] == brackets[1]:
-        return items, index + 1
-    while True:
-        item = read_item(index)
-        items.append(item)
-        index = skip_whitespace(text, item.end)
-        if text[index] == brackets[1]:
-            return items, index + 1
-        _expect(text, index, ",")
-        index = skip_whitespace(text, index + 1)
-
-
 def object_members(
     text: str, index: int, parser_for: Callable[[str], Parser | None] | None = None
 ) -> tuple[list[Member], int]:
@@ -138,30 +113,91 @@ def object_members(
     duplicated key, in order) and the index after its ``}``.
 
     Values are parsed by the C scanner, or by ``parser_for(key)`` when that returns a parser
-    (to walk into a member with positions).
+    (to walk into a member with positions). One loop with the whitespace skips inline: this
+    walk runs for every member of every edited cell, and a function call per separator was
+    most of a one-file hook run's stripping time.
     """
+    scan = _scan
+    members: list[Member] = []
+    try:
+        if text[index] != "{":
+            raise NotSpliceable(f"expected '{{' at offset {index}")
+        index += 1
+        while text[index] in _WHITESPACE:
+            index += 1
+        if text[index] == "}":
+            return members, index + 1
+        while True:
+            start = index
+            if text[index] != '"':
+                raise NotSpliceable(f"expected a key at offset {index}")
+            close = text.find('"', index + 1)
+            key = text[index + 1 : close]
+            if close < 0 or "\\" in key or not key.isprintable():  # escapes, control bytes
+                scanned, index = scan(text, index)
+                key = str(scanned)
+            else:  # a plain key is its characters between the quotes: no scanner call
+                index = close + 1
+            while text[index] in _WHITESPACE:
+                index += 1
+            if text[index] != ":":
+                raise NotSpliceable(f"expected ':' at offset {index}")
+            index += 1
+            while text[index] in _WHITESPACE:
+                index += 1
+            value_start = index
+            parse = parser_for(key) if parser_for is not None else None
+            value, index = scan(text, index) if parse is None else parse(text, index)
+            members.append(Member(key, start, value_start, index, value))
+            while text[index] in _WHITESPACE:
+                index += 1
+            if text[index] == "}":
+                return members, index + 1
+            if text[index] != ",":
+                raise NotSpliceable(f"expected ',' or '}}' at offset {index}")
+            index += 1
+            while text[index] in _WHITESPACE:
+                index += 1
+    except NotSpliceable:
+        raise
+    except RecursionError:
+        raise TooDeep(f"nesting too deep at offset {index}") from None
+    except Exception:  # the end, no value, invalid JSON, a constant; deep nesting in a thread
+        raise NotSpliceable(f"no valid JSON at offset {index}") from None  # (a SystemError)
 
-    def member(start: int) -> Member:
-        _expect(text, start, '"')
-        key, after_key = scan_value(text, start)
-        colon = skip_whitespace(text, after_key)
-        _expect(text, colon, ":")
-        value_start = skip_whitespace(text, colon + 1)
-        parse = (parser_for(str(key)) if parser_for else None) or scan_value
-        value, end = parse(text, value_start)
-        return Member(str(key), start, value_start, end, value)
 
-    return _container(text, index, "{}", member)
-
-
-def array_items(text: str, index: int, parse: Parser = scan_value) -> tuple[list[Member], int]:
-    """Items of the array starting at ``text[index] == '['`` and the index after its ``]``."""
-
-    def item(start: int) -> Member:
-        value, end = parse(text, start)
-        return Member("", start, start, end, value)
-
-    return _container(text, index, "[]", item)
+def array_items(text: str, index: int, parse: Parser | None = None) -> tuple[list[Member], int]:
+    """Items of the array starting at ``text[index] == '['`` and the index after its ``]``
+    (each parsed by ``parse``, default the C scanner)."""
+    scan = parse or _scan
+    items: list[Member] = []
+    try:
+        if text[index] != "[":
+            raise NotSpliceable(f"expected '[' at offset {index}")
+        index += 1
+        while text[index] in _WHITESPACE:
+            index += 1
+        if text[index] == "]":
+            return items, index + 1
+        while True:
+            start = index
+            value, index = scan(text, index)
+            items.append(Member("", start, start, index, value))
+            while text[index] in _WHITESPACE:
+                index += 1
+            if text[index] == "]":
+                return items, index + 1
+            if text[index] != ",":
+                raise NotSpliceable(f"expected ',' or ']' at offset {index}")
+            index += 1
+            while text[index] in _WHITESPACE:
+                index += 1
+    except NotSpliceable:
+        raise
+    except RecursionError:
+        raise TooDeep(f"nesting too deep at offset {index}") from None
+    except Exception:  # as in object_members
+        raise NotSpliceable(f"no valid JSON at offset {index}") from None
 
 
 def last_wins(members: Sequence[Member]) -> dict[str, object]:
@@ -190,15 +226,24 @@ def rebuild(
         return text[start : start + 1] + text[end - 1 : end]
     if not members:
         raise NotSpliceable("nothing to rebuild")
-    pieces = [text[start : members[0].start]]
+    # Original text is copied in runs: from ``run`` up to ``to`` is still to be copied, and a
+    # kept member that starts where the run ends (with the separator before it) extends it.
+    pieces = []
+    run, to = start, members[0].start
+    last = len(keep) - 1
     for position, index in enumerate(keep):
         member = members[index]
+        if member.start != to:  # members were left out before this one
+            pieces.append(text[run:to])
+            run = member.start
         if index in values:
-            pieces.append(text[member.start : member.value_start])
+            pieces.append(text[run : member.value_start])
             pieces.append(values[index])
-        else:
-            pieces.append(text[member.start : member.end])
-        if position + 1 < len(keep):  # the separator that followed it in the original
-            pieces.append(text[member.end : members[index + 1].start])
-    pieces.append(text[members[-1].end : end])
+            run = member.end
+        # the separator that followed it in the original, unless it is the last one kept
+        to = members[index + 1].start if position < last else member.end
+    if to != members[-1].end:  # the last member was left out
+        pieces.append(text[run:to])
+        run = members[-1].end
+    pieces.append(text[run:end])
     return text[:0].join(pieces)

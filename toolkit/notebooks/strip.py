@@ -457,6 +457,13 @@ def notebook_paths(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
     return found
 
 
+def _size_of(path: str | os.PathLike[str]) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0  # strip_file reports it
+
+
 # At most this many bytes of notebooks are read and not yet written at a time (a larger file
 # goes alone): peak memory stays near one file's worth, not the batch's.
 IN_FLIGHT_BYTES = 8 << 20
@@ -476,7 +483,11 @@ def strip_files(
     dominated the run time. Threads take files in order and hold at most
     :data:`IN_FLIGHT_BYTES` between them. Results come back in the order of ``paths``.
     """
+    from toolkit.notebooks.splice import use_fast_path
+
     paths = list(paths)
+    sizes = [_size_of(path) for path in paths]
+    use_fast_path(sum(sizes))  # a large batch loads the fast path once, for every file
     if len(paths) < 4:
         return [strip_file(path, options, check=check) for path in paths]
     # threading, not concurrent.futures: the latter imports ~15 ms of modules per hook start.
@@ -488,19 +499,13 @@ def strip_files(
     in_flight = [0]
     failures: list[BaseException] = []
 
-    def size_of(path: str | os.PathLike[str]) -> int:
-        try:
-            return os.stat(path).st_size
-        except OSError:
-            return 0  # strip_file reports it
-
     def work() -> None:
         while True:
             with lock:
                 index = next(positions, None)
                 if index is None:
                     return
-                size = size_of(paths[index])
+                size = sizes[index]
                 # Wait for room; a file larger than the budget goes when nothing else is held.
                 while in_flight[0] and in_flight[0] + size > IN_FLIGHT_BYTES:
                     lock.wait()  # a file larger than the budget goes when nothing is held
