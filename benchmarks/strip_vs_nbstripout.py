@@ -72,6 +72,9 @@ VALIDATE_CODE = FLOOR_CODE.replace("import json, os, sys", "import msgspec, os, 
     "json.loads(data)", "msgspec.json.decode(data, type=msgspec.Raw)"
 )
 VALIDATE_FLOOR = [sys.executable, "-c", VALIDATE_CODE]
+# The same without the fsync: what durability costs (the toolkit keeps it; nbstripout writes in
+# place, without temporary file or fsync).
+NO_FSYNC_FLOOR = [sys.executable, "-c", VALIDATE_CODE.replace("    os.fsync(fd)\n", "")]
 STARTUP = [sys.executable, "-c", "pass"]  # what any Python tool pays per process
 # Bytecode caching on for every tool, as after a pip install; the cache lives outside the repo.
 PYCACHE = tempfile.mkdtemp(prefix="strip-bench-pycache-")
@@ -187,10 +190,82 @@ def paired(
         cpu_ratios = [t / o for t, o in zip(cpus["nbstripout"], cpus[name], strict=True)]
         unit = f"{median / n * 1000:6.1f} ms/file" if per_file else f"{median:6.3f} s"
         print(
-            f"  {name:<24} {unit}  peak {peaks[name] / 1024:5.0f} MB  "
+            f"  {name:<26} {unit}  peak {peaks[name] / 1024:5.0f} MB  "
             f"nbstripout/this {statistics.median(ratios):5.1f}x wall, "
             f"{statistics.median(cpu_ratios):5.1f}x CPU"
         )
+
+
+def _write_files(folder: Path, contents: list[bytes], sync: str, threads: int) -> None:
+    """Write ``contents`` atomically into ``folder`` (temporary file, then rename): ``sync``
+    is none, fsync or fdatasync; with ``threads``, files are shared out to that many threads
+    (each writes, syncs and renames its files, as ``strip_files`` does); ``batch`` writes
+    every temporary file first, syncs them all from 4 threads, then renames them."""
+    import threading
+
+    flush = {"none": None, "fsync": os.fsync, "fdatasync": os.fdatasync, "batch": os.fsync}[sync]
+
+    def temporary(index: int) -> int:
+        fd = os.open(folder / f".{index}.tmp", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.write(fd, contents[index])
+        return fd
+
+    def finish(index: int, fd: int, synced: bool) -> None:
+        if flush is not None and not synced:
+            flush(fd)
+        os.close(fd)
+        os.replace(folder / f".{index}.tmp", folder / f"{index}.ipynb")
+
+    def share(job: Callable[[int], None]) -> None:
+        workers = [
+            threading.Thread(target=lambda k=k: [job(i) for i in range(k, len(contents), 4)])
+            for k in range(4)
+        ]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+
+    if sync == "batch":
+        fds = [temporary(index) for index in range(len(contents))]
+        share(lambda index: os.fsync(fds[index]))
+        for index, fd in enumerate(fds):
+            finish(index, fd, True)
+    elif threads > 1:
+        share(lambda index: finish(index, temporary(index), False))
+    else:
+        for index in range(len(contents)):
+            finish(index, temporary(index), False)
+
+
+def fsync_costs(corpus: list[Path], base: Path, pairs: int) -> None:
+    """What durability costs: the stripped real corpus written atomically in each way."""
+    sys.path.insert(0, str(ROOT))
+    from toolkit.notebooks.splice import strip_bytes
+
+    contents = [strip_bytes(path.read_bytes())[0] for path in corpus]
+    ways = {
+        "no fsync, one by one": ("none", 1),
+        "fsync, one by one": ("fsync", 1),
+        "fdatasync, one by one": ("fdatasync", 1),
+        "fsync, 4 threads (hook)": ("fsync", 4),
+        "all written, then fsync x4": ("batch", 4),
+    }
+    times: dict[str, list[float]] = {name: [] for name in ways}
+    for _ in range(pairs):
+        for name, (sync, threads) in ways.items():
+            folder = base / "fsync"
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            start = time.perf_counter()
+            _write_files(folder, contents, sync, threads)
+            times[name].append(time.perf_counter() - start)
+    size = sum(map(len, contents)) / 1e6
+    print(f"\nwriting the stripped corpus ({len(contents)} files, {size:.1f} MB), {load()}:")
+    for name, values in times.items():
+        median = statistics.median(values)
+        per_file = median / len(contents) * 1e6
+        print(f"  {name:<27} {median * 1000:6.1f} ms  ({per_file:5.0f} us/file)")
 
 
 def hook_environment(config: str, home: Path, cwd: Path) -> tuple[float, float]:
@@ -340,10 +415,10 @@ def main() -> int:
     parser.add_argument("--env-pairs", type=int, default=1, help="hook environment builds")
     parser.add_argument("--no-nbdime", action="store_true", help="skip nbdime in the merge")
     parser.add_argument(
-        "--only", choices=["strip", "merge", "env"], help="run one part (default: all)"
+        "--only", choices=["strip", "fsync", "merge", "env"], help="run one part (default: all)"
     )
     args = parser.parse_args()
-    parts = {args.only} if args.only else {"strip", "merge", "env"}
+    parts = {args.only} if args.only else {"strip", "fsync", "merge", "env"}
     if not CORPUS.is_dir() or not Path(THEIRS[0]).exists():
         print(f"skipped: needs {CORPUS} and nbstripout in {BIN}", file=sys.stderr)
         return 0
@@ -353,6 +428,7 @@ def main() -> int:
         "toolkit nb strip": CLI,
         "floor (read+parse+write)": FLOOR,
         "floor (msgspec validate)": VALIDATE_FLOOR,
+        "floor (msgspec, no fsync)": NO_FSYNC_FLOOR,
     }
     with tempfile.TemporaryDirectory(prefix="strip-bench-") as tmp:
         base = Path(tmp)
@@ -371,6 +447,8 @@ def main() -> int:
                 max(1, args.pairs // 2),
                 per_file=True,
             )
+        if "fsync" in parts:
+            fsync_costs(corpus, base, max(3, args.pairs))
         if "merge" in parts:
             merge_speed(base, args.pairs, not args.no_nbdime)
         if "env" in parts and args.env_pairs:

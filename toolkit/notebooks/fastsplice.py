@@ -277,6 +277,10 @@ class _LeanCells:
         self.decoded = {"cell_type", "execution_count", "id", "metadata", "source"}
         self.decoded |= {path.partition(".")[0] for path in cell_paths if "." in path}
         self.layouts: dict[str, Layout | None] = {}
+        # Edited objects by member and bytes: the edit follows from the bytes (the cell paths
+        # are fixed), and Jupyter writes the same metadata in most cells of a notebook (the
+        # corpus: 1,029 edited metadata objects, 54 distinct ones per file).
+        self.edited: dict[tuple[str, bytes], bytes | None] = {}
 
     def layout(self, depth: str, written: bytes | Raw, members: dict[str, Raw]) -> Layout | None:
         layout = self.layouts.get(depth)
@@ -360,10 +364,21 @@ class _LeanCells:
             return literal
         if not (isinstance(old, dict) and isinstance(new, dict)):
             return None
-        members = _read_members.decode(raw)
+        written = bytes(raw)
+        try:
+            return self.edited[key, written]
+        except KeyError:
+            joined = self.edited[key, written] = self._joined(key, written, old, new)
+            return joined
+
+    def _joined(
+        self, key: str, written: bytes, old: dict[str, Any], new: dict[str, Any]
+    ) -> bytes | None:
+        """The object ``written`` (meaning ``old``) with the members ``new`` leaves out, joined
+        in its own layout; ``None`` when that is not the whole edit."""
+        members = _read_members.decode(written)
         if list(members) != list(old) or any(k not in old or new[k] is not old[k] for k in new):
             return None  # a hidden duplicate, or an edit below this object: walked
-        written = bytes(raw)
         layout = self.written(key, written, 0, written, members)
         joined = (
             None if layout is None else layout.join((k, v) for k, v in members.items() if k in new)
