@@ -163,21 +163,31 @@ def paired(
     pairs: int,
     per_file: bool = False,
 ) -> None:
-    """Alternate the commands on fresh copies; print medians and ratios to nbstripout."""
+    """Alternate the commands on fresh copies; print medians and ratios to nbstripout.
+
+    Per file, the commands alternate on every file (not corpus by corpus), so a change of load
+    during a pair hits every command alike; each pair's figure is the sum over the files."""
     times: dict[str, list[float]] = {name: [] for name in commands}
     cpus: dict[str, list[float]] = {name: [] for name in commands}
     peaks: dict[str, int] = dict.fromkeys(commands, 0)
     for _ in range(pairs):
+        if per_file:
+            copies = {name: copies_of(sources, base / name) for name in commands}
+            for name in commands:
+                times[name].append(0.0)
+                cpus[name].append(0.0)
+            for index in range(len(sources)):
+                for name, cmd in commands.items():
+                    elapsed, peak = run([*cmd, str(copies[name][index])])
+                    times[name][-1] += elapsed
+                    cpus[name][-1] += CPU[-1]
+                    peaks[name] = max(peaks[name], peak)
+            continue
         for name, cmd in commands.items():
             files = copies_of(sources, base / name)
-            before = len(CPU)
-            if per_file:
-                runs = [run([*cmd, str(f)]) for f in files]
-                elapsed, peak = sum(t for t, _ in runs), max(m for _, m in runs)
-            else:
-                elapsed, peak = run([*cmd, *map(str, files)])
+            elapsed, peak = run([*cmd, *map(str, files)])
             times[name].append(elapsed)
-            cpus[name].append(sum(CPU[before:]))
+            cpus[name].append(CPU[-1])
             peaks[name] = max(peaks[name], peak)
     n = len(sources)
     print(
@@ -217,10 +227,11 @@ def _write_files(folder: Path, contents: list[bytes], sync: str, threads: int) -
         os.replace(folder / f".{index}.tmp", folder / f"{index}.ipynb")
 
     def share(job: Callable[[int], None]) -> None:
-        workers = [
-            threading.Thread(target=lambda k=k: [job(i) for i in range(k, len(contents), 4)])
-            for k in range(4)
-        ]
+        def every_fourth(first: int) -> None:
+            for index in range(first, len(contents), 4):
+                job(index)
+
+        workers = [threading.Thread(target=every_fourth, args=(k,)) for k in range(4)]
         for worker in workers:
             worker.start()
         for worker in workers:
