@@ -233,7 +233,8 @@ def test_filter_refuses_on_internal_error(
 
 
 def test_filter_process_protocol_round_trip() -> None:
-    """Speak the pkt-line protocol as git does: handshake, two files, one bad, then EOF."""
+    """Speak the pkt-line protocol as git does: handshake, two files to clean (one bad), one
+    to smudge, then EOF."""
     import io
 
     from toolkit.notebooks import git_filter
@@ -252,8 +253,10 @@ def test_filter_process_protocol_round_trip() -> None:
             b"0000",
         ]
     )
-    for name, content in [(b"a.ipynb", big), (b"bad.ipynb", b"{nope")]:
-        request += pkt(b"command=clean\n") + pkt(b"pathname=" + name + b"\n") + b"0000"
+    files = [(b"clean", b"a.ipynb", big), (b"clean", b"bad.ipynb", b"{nope")]
+    for command, name, content in [*files, (b"smudge", b"a.ipynb", big)]:
+        request += pkt(b"command=" + command + b"\n") + pkt(b"pathname=" + name + b"\n")
+        request += b"0000"
         chunks = [content[i : i + 65516] for i in range(0, len(content), 65516)]
         request += b"".join(pkt(c) for c in chunks) + b"0000"
     out = io.BytesIO()
@@ -270,12 +273,15 @@ def test_filter_process_protocol_round_trip() -> None:
         return [packet.decode().rstrip("\n") for packet in until_flush()]
 
     assert text_list() == ["git-filter-server", "version=2"]
-    assert text_list() == ["capability=clean"]
+    assert text_list() == ["capability=clean", "capability=smudge"]
     assert text_list() == ["status=success"]
     cleaned = json.loads(b"".join(until_flush()))
     assert text_list() == []
     assert all(c["outputs"] == [] for c in cleaned["cells"])
     assert text_list() == ["status=error"], "bad.ipynb is refused"
+    assert text_list() == ["status=success"]
+    assert b"".join(until_flush()) == big, "smudge: the blob as it is"
+    assert text_list() == []
     assert stream.read() == b""
 
 

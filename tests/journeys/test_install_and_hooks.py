@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -93,6 +94,49 @@ def test_the_git_filter_and_the_check_hooks_work_together(
     committed = json.loads(run(["git", "show", "HEAD:good.ipynb"], cwd=repo, env=env).stdout)
     assert [c["execution_count"] for c in committed["cells"]] == [None, None]
     assert json.loads((repo / "good.ipynb").read_text())["cells"][0]["execution_count"] == 1
+
+
+def test_branches_switch_and_merge_with_the_filter_and_the_merge_driver(
+    user_toolkit: UserToolkit, tmp_path: Path
+) -> None:
+    """The daily git loop on a notebook with both installed: commit, branch, switch back and
+    forth, merge. Checkout writes notebooks through the filter too (git dies with "smudge
+    filter failed" and leaves the notebook deleted when the required filter refuses smudge)."""
+    repo = tmp_path / "branches"
+    repo.mkdir()
+    env = user_toolkit.env
+
+    def git(*args: str) -> str:
+        return run(["git", *args], cwd=repo, env=env).stdout
+
+    def cells() -> list[dict[str, Any]]:
+        return list(json.loads((repo / "nb.ipynb").read_text())["cells"])
+
+    git("init", "-q", "-b", "main")
+    user_toolkit.toolkit("nb", "install-filter", cwd=repo)
+    user_toolkit.toolkit("nb", "install-merge-driver", cwd=repo)
+    (repo / "nb.ipynb").write_text(notebook([1, 2]))
+    assert commit(repo, env, ".", "notebook").returncode == 0
+    git("switch", "-q", "-c", "feature")
+    edited = json.loads(notebook([1, 2]))
+    edited["cells"][0]["source"] = "print('feature')"
+    (repo / "nb.ipynb").write_text(json.dumps(edited, indent=1) + "\n")
+    assert commit(repo, env, "nb.ipynb", "edit cell 0").returncode == 0
+    git("switch", "-q", "main")
+    assert cells()[0]["source"] == "print(0)", "the checkout wrote main's notebook"
+    added = json.loads((repo / "nb.ipynb").read_text())
+    added["cells"].append({"cell_type": "markdown", "id": "m1", "metadata": {}, "source": "x"})
+    (repo / "nb.ipynb").write_text(json.dumps(added, indent=1) + "\n")
+    assert commit(repo, env, "nb.ipynb", "add a cell").returncode == 0
+    git("switch", "-q", "feature")
+    git("switch", "-q", "main")
+    git("merge", "-q", "--no-edit", "feature")
+    merged = cells()
+    assert [c["id"] for c in merged] == ["c0", "c1", "m1"]
+    assert merged[0]["source"] == "print('feature')"
+    assert git("status", "--porcelain") == ""
+    committed = json.loads(git("show", "HEAD:nb.ipynb"))
+    assert all(c.get("outputs", []) == [] for c in committed["cells"])
 
 
 def test_install_filter_outside_a_repository_is_a_usage_error(

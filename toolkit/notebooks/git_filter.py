@@ -32,6 +32,9 @@ from toolkit.notebooks.strip import StripOptions, option_arguments
 FILTER_NAME = "toolkit-nbstrip"
 ATTRIBUTE_LINE = f"*.ipynb filter={FILTER_NAME}"
 _MAX_PACKET = 65516
+# Smudge too: with ``filter.<name>.required``, git dies on checkout ("smudge filter failed",
+# the notebook left deleted) when the process does not take smudge, even with smudge = cat.
+_CAPABILITIES = ("capability=clean", "capability=smudge")
 
 
 def clean_bytes(data: bytes, name: str, options: StripOptions = StripOptions()) -> bytes | None:
@@ -101,12 +104,13 @@ def _write_content(stream: BinaryIO, data: bytes) -> None:
 def serve_process(
     stdin: BinaryIO, stdout: BinaryIO, options: StripOptions = StripOptions()
 ) -> None:
-    """Speak git's long-running filter protocol (version 2, capability ``clean``)."""
+    """Speak git's long-running filter protocol (version 2, capabilities ``clean`` and
+    ``smudge``; smudge hands the blob back unchanged)."""
     if _read_text_list(stdin) != ["git-filter-client", "version=2"]:
         raise ToolkitError("git filter: unexpected handshake from git")
     _write_text(stdout, "git-filter-server", "version=2")
     capabilities = _read_text_list(stdin)
-    _write_text(stdout, *[c for c in capabilities if c == "capability=clean"])
+    _write_text(stdout, *[c for c in capabilities if c in _CAPABILITIES])
     stdout.flush()
     while True:
         try:
@@ -114,11 +118,15 @@ def serve_process(
         except EOFError:
             return
         content = _read_content(stdin)
-        if headers.get("command") != "clean":
+        command = headers.get("command")
+        if command not in ("clean", "smudge"):
             _write_text(stdout, "status=error")
             stdout.flush()
             continue
-        result = clean_bytes(content, headers.get("pathname", "<notebook>"), options)
+        if command == "smudge":
+            result: bytes | None = content
+        else:
+            result = clean_bytes(content, headers.get("pathname", "<notebook>"), options)
         if result is None:  # with filter.<name>.required, git refuses the file
             _write_text(stdout, "status=error")
         else:
