@@ -108,6 +108,25 @@ def test_cells_without_ids_are_matched_by_similarity() -> None:
     assert conflicts == 0
 
 
+def test_id_less_cells_edited_beyond_similarity_are_matched_by_place() -> None:
+    """Both sides rewrote the first line of a short id-less cell (too little text left in
+    common to match by similarity): it is the same cell by place, so a conflict, not two
+    cells and a silently deleted one."""
+    around = [cell(None, "# Lists\n", cell_type="markdown"), cell(None, "import numpy\n")]
+    base = notebook(around[0], cell(None, "L = list(range(10))\nL"), around[1])
+    ours = notebook(around[0], cell(None, "x = 2  # main\nL"), around[1])
+    theirs = notebook(around[0], cell(None, "x = 1  # b1\nL"), around[1])
+    merged, conflicts = merge_notebooks(base, ours, theirs)
+    assert conflicts == 1 and len(merged["cells"]) == 3
+    assert sources(merged)[1].startswith("<<<<<<< ours\nx = 2  # main\n=======\nx = 1  # b1\n")
+    # Edited on one side only: that edit, in place.
+    merged, conflicts = merge_notebooks(base, ours, base)
+    assert sources(merged) == sources(ours) and conflicts == 0
+    # Deleted on one side and edited on the other: a conflict, as with ids.
+    merged, conflicts = merge_notebooks(base, notebook(*around), theirs)
+    assert conflicts == 1 and len(merged["cells"]) == 3
+
+
 # --- real git merges ---------------------------------------------------------------------
 
 
@@ -231,3 +250,31 @@ def test_no_cell_both_sides_kept_and_one_left_unchanged_is_dropped(
         if cell_id not in base_src:
             assert cell_id in result_ids
     assert len(result_ids) == len(set(result_ids)), "no cell twice"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(1, 8), ops, ops)
+def test_id_less_notebooks_lose_no_kept_cell_and_no_added_one(
+    size: int, ours_ops: list, theirs_ops: list
+) -> None:
+    """The same edits on notebooks without cell ids (nbformat 4.4, most of the corpus): a
+    cell both sides left unchanged is in the result, and so is every added cell's text."""
+    base = notebook(*(cell(f"b{i}", f"line {i}\n") for i in range(size)))
+    ours, theirs = _apply(base, ours_ops, "o"), _apply(base, theirs_ops, "t")
+    both_kept = [
+        c["source"]
+        for c in base["cells"]
+        if c in ours["cells"] and c in theirs["cells"]  # present and unchanged on both
+    ]
+    added = {c["source"] for side in (ours, theirs) for c in side["cells"]} - {
+        c["source"] for c in base["cells"]
+    }
+    for nb in (base, ours, theirs):
+        for c in nb["cells"]:
+            del c["id"]
+    merged, _ = merge_notebooks(base, ours, theirs)
+    text = "".join(sources(merged))
+    for source in both_kept:
+        assert source in sources(merged), source
+    for source in added:  # kept, perhaps merged with the other side's edit or in a conflict
+        assert all(line in text for line in source.splitlines()), source

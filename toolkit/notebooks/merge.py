@@ -1,13 +1,13 @@
 """Three-way merge of notebooks, cell by cell: the git merge driver that never drops a cell.
 
-Cells are matched by cell id (by content similarity to a base cell where ids are missing). A
-cell added on one side is kept; one deleted on one side and unchanged on the other is deleted;
-edited on one side and deleted on the other, or edited on both with overlapping lines, is a
-conflict written inside the cell's source with git's standard markers, so the notebook stays
-valid JSON and opens in Jupyter, and git is told the file is conflicted. Sources are merged
-line by line by ``git merge-file``; metadata key by key; outputs by policy (``strip``, the
-default, or ``ours``/``theirs``). The result is written in the current side's format
-(indentation, key order, line endings, escapes).
+Cells are matched by cell id (where ids are missing: by content similarity to a base cell, then
+by place between matched cells). A cell added on one side is kept; one deleted on one side and
+unchanged on the other is deleted; edited on one side and deleted on the other, or edited on
+both with overlapping lines, is a conflict written inside the cell's source with git's standard
+markers, so the notebook stays valid JSON and opens in Jupyter, and git is told the file is
+conflicted. Sources are merged line by line by ``git merge-file``; metadata key by key; outputs
+by policy (``strip``, the default, or ``ours``/``theirs``). The result is written in the
+current side's format (indentation, key order, line endings, escapes).
 
 Example:
     >>> def nb(*sources):
@@ -39,7 +39,8 @@ _SIMILAR = 0.6  # difflib ratio above which an id-less cell is "the same cell" a
 
 
 def _keys(cells: list[dict[str, Any]], base: list[dict[str, Any]], side: str) -> list[str]:
-    """A matching key per cell: its id, else the id-less base cell it most resembles."""
+    """A matching key per cell: its id, else the id-less base cell it most resembles, else the
+    id-less base cell in the same place (see :func:`_align_by_position`)."""
     base_free = {
         index: cell_source(cell)
         for index, cell in enumerate(base)
@@ -65,7 +66,40 @@ def _keys(cells: list[dict[str, Any]], base: list[dict[str, Any]], side: str) ->
         else:
             base_free.pop(best)
             keys.append(f"base:{best}")
+    if base_free:
+        _align_by_position(keys, cells, base, base_free)
     return keys
+
+
+def _align_by_position(
+    keys: list[str], cells: list[dict[str, Any]], base: list[dict[str, Any]], free: dict[int, str]
+) -> None:
+    """Pair unmatched cells with unmatched id-less base cells by place, like diff3: a run of
+    unmatched cells between two matched ones is, one for one, the unmatched base cells between
+    the same two, when there are as many and of the same types. A short cell whose edit changed
+    most of its text (``L = list(range(10))`` -> ``x = 1``) is then still that cell, so an edit
+    on both sides is a conflict, not two cells."""
+    at = {key: index for index, key in enumerate(_base_keys(base))}
+    start = 0
+    while start < len(keys):
+        if keys[start] in at:
+            start += 1
+            continue
+        end = start
+        while end < len(keys) and keys[end] not in at:
+            end += 1
+        low = at[keys[start - 1]] if start > 0 else -1
+        high = at[keys[end]] if end < len(keys) else len(base)
+        gap = [b for b in range(low + 1, high) if b in free]
+        run = range(start, end)
+        pairs = list(zip(run, gap, strict=False))
+        if len(gap) == len(run) and all(
+            cells[r].get("cell_type") == base[b].get("cell_type") for r, b in pairs
+        ):
+            for r, b in pairs:
+                keys[r] = f"base:{b}"
+                free.pop(b)
+        start = end
 
 
 def _base_keys(base: list[dict[str, Any]]) -> list[str]:
