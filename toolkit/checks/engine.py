@@ -678,24 +678,30 @@ def _unseen(
     return shown, (int(categories) - len(shown), int(total or 0) - sum(shown.values()))
 
 
+# The split flag ``__t`` of rows grouped across both splits: null on train, 1 on test.
+_TRAIN_ROW, _TEST_ROW = nw.lit(None, nw.Int8), nw.lit(1, nw.Int8)
+
+
+def _rows_by_split(both: nw.LazyFrame[Any], key: str) -> nw.LazyFrame[Any]:
+    """Train rows (``__a``) and test rows (``__b``) per ``key`` of both splits' rows, flagged
+    ``__t`` (:data:`_TEST_ROW`), in one spillable aggregation whose per-group state is two
+    counts. A sum of a 0/1 flag instead is a 128-bit sum per group on DuckDB, which ran out of
+    memory at 100M rows (see :func:`_duplicates`)."""
+    counts = both.group_by(key).agg(nw.len().alias("__c"), nw.col("__t").count().alias("__b"))
+    return counts.select(key, (nw.col("__c") - nw.col("__b")).alias("__a"), "__b")
+
+
 def _wide_counts(
     tr: _Split, te: _Split, col: str
 ) -> tuple[dict[str | None, int], dict[str | None, int]]:
     """Train and test counts of a wide column's 50 most common categories of both splits
     together, the rest pooled: what the drift finish keeps of a column's counts, exact."""
     parts = [
-        split.frame.select(
-            _value_expr(split, other, col).alias("__v"),
-            nw.lit(1 - k, nw.Int64).alias("__a"),
-            nw.lit(k, nw.Int64).alias("__b"),
-        )
-        for k, (split, other) in enumerate(((tr, te), (te, tr)))
+        split.frame.select(_value_expr(split, other, col).alias("__v"), flag.alias("__t"))
+        for split, other, flag in ((tr, te, _TRAIN_ROW), (te, tr, _TEST_ROW))
     ]
-    grouped = (
-        nw.concat(parts, how="vertical")
-        .group_by("__v")
-        .agg(nw.col("__a").sum(), nw.col("__b").sum())
-        .with_columns((nw.col("__a") + nw.col("__b")).alias("__n"))
+    grouped = _rows_by_split(nw.concat(parts, how="vertical"), "__v").with_columns(
+        (nw.col("__a") + nw.col("__b")).alias("__n")
     )
     top = grouped.sort(["__n", "__v"], descending=[True, False], nulls_last=True).head(_TOP)
     dtype = tr.schema[col]
@@ -867,8 +873,8 @@ def _duplicates(
     shown = columns[:_SHOWN]
     keep = {f"__v{i}": nw.col(c) for i, c in enumerate(shown)}
     with _kept(
-        hashed(tr, te, {"__t": nw.lit(None, nw.Int8)}),
-        hashed(te, tr, {"__t": nw.lit(1, nw.Int8), **keep}),
+        hashed(tr, te, {"__t": _TRAIN_ROW}),
+        hashed(te, tr, {"__t": _TEST_ROW, **keep}),
     ) as (h_tr, h_te):
         return _duplicate_counts(tr, te, h_tr, h_te, shown)
 
@@ -881,11 +887,6 @@ def _duplicate_counts(
     from toolkit.checks.train_test_leakage import duplicate_finding
 
     both = nw.concat([f.select("h", "n", "__t") for f in (h_tr, h_te)], how="vertical")
-
-    def grouped(key: str) -> nw.LazyFrame[Any]:
-        counts = both.group_by(key).agg(nw.len().alias("__c"), nw.col("__t").count().alias("__b"))
-        return counts.select(key, (nw.col("__c") - nw.col("__b")).alias("__a"), "__b")
-
     a, b = nw.col("__a"), nw.col("__b")
     sums = [nw.when(a > 0).then(b).otherwise(0).sum(), nw.when(a > 1).then(a).otherwise(0).sum()]
     hit = (a > 0) & (b > 0)
@@ -896,8 +897,8 @@ def _duplicate_counts(
         for k in range(5)
         for end in ("min", "max")
     ]
-    exact = _scalars(grouped("h"), [*sums, *keys])
-    near = _scalars(grouped("n"), sums)
+    exact = _scalars(_rows_by_split(both, "h"), [*sums, *keys])
+    near = _scalars(_rows_by_split(both, "n"), sums)
     n_exact, repeats = (int(v or 0) for v in exact[:2])
     n_near = int(near[0] or 0) - n_exact  # test rows whose near row train has, less the exact
     within, within_near = repeats / tr.rows, int(near[1] or 0) / tr.rows
