@@ -34,7 +34,7 @@ ATTRIBUTE_LINE = f"*.ipynb filter={FILTER_NAME}"
 _MAX_PACKET = 65516
 # Smudge too: with ``filter.<name>.required``, git dies on checkout ("smudge filter failed",
 # the notebook left deleted) when the process does not take smudge, even with smudge = cat.
-_CAPABILITIES = ("capability=clean", "capability=smudge")
+_COMMANDS = ("clean", "smudge")
 
 
 def clean_bytes(data: bytes, name: str, options: StripOptions = StripOptions()) -> bytes | None:
@@ -110,7 +110,7 @@ def serve_process(
         raise ToolkitError("git filter: unexpected handshake from git")
     _write_text(stdout, "git-filter-server", "version=2")
     capabilities = _read_text_list(stdin)
-    _write_text(stdout, *[c for c in capabilities if c in _CAPABILITIES])
+    _write_text(stdout, *[c for c in capabilities if c.removeprefix("capability=") in _COMMANDS])
     stdout.flush()
     while True:
         try:
@@ -119,7 +119,7 @@ def serve_process(
             return
         content = _read_content(stdin)
         command = headers.get("command")
-        if command not in ("clean", "smudge"):
+        if command not in _COMMANDS:
             _write_text(stdout, "status=error")
             stdout.flush()
             continue

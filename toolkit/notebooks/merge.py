@@ -38,7 +38,9 @@ _EMPTY_CELL: dict[str, Any] = {"source": "", "metadata": {}}
 _SIMILAR = 0.6  # difflib ratio above which an id-less cell is "the same cell" as a base cell
 
 
-def _keys(cells: list[dict[str, Any]], base: list[dict[str, Any]], side: str) -> list[str]:
+def _keys(
+    cells: list[dict[str, Any]], base: list[dict[str, Any]], base_keys: list[str], side: str
+) -> list[str]:
     """A matching key per cell: its id, else the id-less base cell it most resembles, else the
     id-less base cell in the same place (see :func:`_align_by_position`)."""
     base_free = {
@@ -67,19 +69,23 @@ def _keys(cells: list[dict[str, Any]], base: list[dict[str, Any]], side: str) ->
             base_free.pop(best)
             keys.append(f"base:{best}")
     if base_free:
-        _align_by_position(keys, cells, base, base_free)
+        _align_by_position(keys, cells, base, base_keys, base_free)
     return keys
 
 
 def _align_by_position(
-    keys: list[str], cells: list[dict[str, Any]], base: list[dict[str, Any]], free: dict[int, str]
+    keys: list[str],
+    cells: list[dict[str, Any]],
+    base: list[dict[str, Any]],
+    base_keys: list[str],
+    free: dict[int, str],
 ) -> None:
     """Pair unmatched cells with unmatched id-less base cells by place, like diff3: a run of
     unmatched cells between two matched ones is, one for one, the unmatched base cells between
     the same two, when there are as many and of the same types. A short cell whose edit changed
     most of its text (``L = list(range(10))`` -> ``x = 1``) is then still that cell, so an edit
     on both sides is a conflict, not two cells."""
-    at = {key: index for index, key in enumerate(_base_keys(base))}
+    at = {key: index for index, key in enumerate(base_keys)}
     start = 0
     while start < len(keys):
         if keys[start] in at:
@@ -91,14 +97,12 @@ def _align_by_position(
         low = at[keys[start - 1]] if start > 0 else -1
         high = at[keys[end]] if end < len(keys) else len(base)
         gap = [b for b in range(low + 1, high) if b in free]
-        run = range(start, end)
-        pairs = list(zip(run, gap, strict=False))
-        if len(gap) == len(run) and all(
-            cells[r].get("cell_type") == base[b].get("cell_type") for r, b in pairs
-        ):
-            for r, b in pairs:
-                keys[r] = f"base:{b}"
-                free.pop(b)
+        if len(gap) == end - start:
+            pairs = list(zip(range(start, end), gap, strict=True))
+            if all(cells[r].get("cell_type") == base[b].get("cell_type") for r, b in pairs):
+                for r, b in pairs:
+                    keys[r] = f"base:{b}"
+                    free.pop(b)
         start = end
 
 
@@ -220,9 +224,10 @@ def merge_notebooks(
     if outputs not in OUTPUT_POLICIES:
         raise UsageError(f"--outputs must be one of {', '.join(OUTPUT_POLICIES)}, not {outputs!r}")
     base_cells, ours_cells, theirs_cells = base["cells"], ours["cells"], theirs["cells"]
-    base_by = dict(zip(_base_keys(base_cells), base_cells, strict=True))
-    ours_keys = _keys(ours_cells, base_cells, "ours")
-    theirs_keys = _keys(theirs_cells, base_cells, "theirs")
+    base_keys = _base_keys(base_cells)
+    base_by = dict(zip(base_keys, base_cells, strict=True))
+    ours_keys = _keys(ours_cells, base_cells, base_keys, "ours")
+    theirs_keys = _keys(theirs_cells, base_cells, base_keys, "theirs")
     ours_by = dict(zip(ours_keys, ours_cells, strict=True))
     theirs_by = dict(zip(theirs_keys, theirs_cells, strict=True))
     order = _merged_order(ours_keys, theirs_keys, set(base_by))
